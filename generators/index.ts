@@ -1,0 +1,32 @@
+/**
+ * The generator registry: just a list. The built-ins are below; users extend it by passing their
+ * own `Generator` objects to `createRegistry`.
+ */
+import { clustersGenerator } from './clusters.ts';
+import { listGenerator } from './list.ts';
+import { matrixGenerator } from './matrix.ts';
+import { mergeGenerator } from './merge.ts';
+import type { AnyGenerator } from './types.ts';
+
+export type { AnyGenerator, Generator, GeneratorContext } from './types.ts';
+
+export const builtinGenerators: readonly AnyGenerator[] = [
+  listGenerator,
+  clustersGenerator,
+  matrixGenerator,
+  mergeGenerator,
+];
+
+export interface GeneratorRegistry {
+  get(name: string): AnyGenerator | undefined;
+  /** Registered names, in registration order. */
+  names(): readonly string[];
+}
+
+/** A registry of the built-in generators plus `extra` (a later one with the same name wins). */
+export function createRegistry(extra: readonly AnyGenerator[] = []): GeneratorRegistry {
+  const byName = new Map<string, AnyGenerator>();
+  for (const generator of [...builtinGenerators, ...extra]) byName.set(generator.name, generator);
+  const names = [...byName.keys()];
+  return { get: (name) => byName.get(name), names: () => names };
+}

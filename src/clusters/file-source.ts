@@ -1,0 +1,78 @@
+/**
+ * Cluster Secrets from a folder of YAML files (`clusters/`), for offline runs: every `*.yaml` /
+ * `*.yml` below the folder, one or many documents per file, `kind: List` unwrapped. Documents that
+ * are not cluster Secrets (repository Secrets, anything else) are ignored here.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { secretSchema, secretType, type Secret } from '../api/secret.ts';
+import { parseWith } from '../api/validate.ts';
+import { SpokesError } from '../errors.ts';
+import { isPlainObject } from '../params.ts';
+import { parseYamlDocuments } from '../yaml.ts';
+import { clusterFromSecret } from './from-secret.ts';
+import type { Cluster, ClusterSource } from './types.ts';
+
+/** A Secret read from a file, with the file it came from (for errors). */
+export interface SecretFromFile {
+  readonly secret: Secret;
+  readonly file: string;
+}
+
+/** Every Secret document in the YAML files below `dir`, sorted by Secret name like the apiserver lists them. */
+export async function readSecretsDir(dir: string): Promise<SecretFromFile[]> {
+  const files = await yamlFiles(dir);
+  const out: SecretFromFile[] = [];
+  for (const file of files) {
+    const shown = relative(process.cwd(), file) || file;
+    const text = await readFile(file, 'utf8').catch((err: unknown) => {
+      throw new SpokesError('Io', `cannot read: ${(err as Error).message}`, { path: [shown] });
+    });
+    for (const doc of parseYamlDocuments(text, shown).flatMap(unwrapList)) {
+      if (!isPlainObject(doc) || doc.kind !== 'Secret') continue;
+      out.push({
+        secret: parseWith(secretSchema, doc, { path: [shown], code: 'InvalidCluster' }),
+        file: shown,
+      });
+    }
+  }
+  return out.sort((a, b) => compareSecrets(a.secret, b.secret));
+}
+
+export function clustersFromSecrets(secrets: readonly SecretFromFile[]): Cluster[] {
+  return secrets
+    .filter(({ secret }) => secretType(secret) === 'cluster')
+    .map(({ secret, file }) => clusterFromSecret(secret, file));
+}
+
+/** A ClusterSource over a folder, read once on first use. A missing folder holds no clusters. */
+export function fileClusterSource(dir: string | undefined): ClusterSource {
+  let loaded: Promise<readonly Cluster[]> | undefined;
+  return {
+    list() {
+      loaded ??= dir === undefined ? Promise.resolve([]) : readSecretsDir(dir).then(clustersFromSecrets);
+      return loaded;
+    },
+  };
+}
+
+function unwrapList(doc: unknown): unknown[] {
+  if (isPlainObject(doc) && doc.kind === 'List' && Array.isArray(doc.items)) return doc.items as unknown[];
+  return [doc];
+}
+
+function compareSecrets(a: Secret, b: Secret): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
+    throw new SpokesError('Io', `cannot read clusters folder: ${(err as Error).message}`, { path: [dir] });
+  });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}

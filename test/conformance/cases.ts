@@ -1,0 +1,67 @@
+/**
+ * The shared conformance cases (../shared/conformance/cases): an ApplicationSet, optional cluster
+ * Secrets and git trees, and the exact Applications (or error) Argo CD gives for it.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseYamlDocuments } from '../../src/yaml.ts';
+
+export const CASES_DIR = resolve(import.meta.dirname, '../../../shared/conformance/cases');
+
+export interface ConformanceCase {
+  readonly name: string;
+  readonly dir: string;
+  readonly appSetFile: string;
+  /** The cluster Secrets folder, when the case has one. */
+  readonly clustersDir: string | undefined;
+  /** Whether the case needs git repositories (repos.yaml). */
+  readonly hasRepos: boolean;
+  readonly expected: { readonly apps: unknown[] } | { readonly error: string };
+}
+
+export function loadCases(dir = CASES_DIR): ConformanceCase[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => loadCase(join(dir, entry.name), entry.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function loadCase(dir: string, name: string): ConformanceCase {
+  const clustersDir = join(dir, 'clusters');
+  const errorFile = join(dir, 'expected-error.txt');
+  const expectedFile = join(dir, 'expected.yaml');
+  return {
+    name,
+    dir,
+    appSetFile: join(dir, 'appset.yaml'),
+    clustersDir: existsSync(clustersDir) ? clustersDir : undefined,
+    hasRepos: existsSync(join(dir, 'repos.yaml')),
+    expected: existsSync(errorFile)
+      ? { error: readFileSync(errorFile, 'utf8').trim() }
+      : { apps: parseYamlDocuments(readFileSync(expectedFile, 'utf8'), expectedFile) },
+  };
+}
+
+/** What the cases compare: apiVersion, kind, the named metadata fields and the whole spec, keyed by name. */
+export function comparable(apps: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const app of apps as {
+    apiVersion: unknown;
+    kind: unknown;
+    metadata: Record<string, unknown>;
+    spec: unknown;
+  }[]) {
+    const { name, namespace, labels, annotations, finalizers } = app.metadata;
+    out[String(name)] = {
+      apiVersion: app.apiVersion,
+      kind: app.kind,
+      metadata: dropUndefined({ name, namespace, labels, annotations, finalizers }),
+      spec: app.spec,
+    };
+  }
+  return out;
+}
+
+function dropUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
