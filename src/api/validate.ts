@@ -11,7 +11,7 @@ export function parseWith<T>(
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = joinField(where.field ?? '', issue.path);
-  const detail = field === '' ? issue.message : `${field}: ${describeIssue(issue)}`;
+  const detail = field === '' ? describeIssue(issue) : `${field}: ${describeIssue(issue)}`;
   throw new SpokesError(where.code ?? 'InvalidSpec', detail, { path: where.path });
 }
 

@@ -25,9 +25,13 @@ Run 'spokes COMMAND --help' for a command's options.
 
 export async function main(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    io.stderr(mainHelp());
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(mainHelp());
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
+    return EXIT_OK;
   }
   const command = commands[name];
   if (command === undefined) {
