@@ -3,6 +3,7 @@
  * own `Generator` objects to `createRegistry`.
  */
 import { clustersGenerator } from './clusters.ts';
+import { gitGenerator } from './git.ts';
 import { listGenerator } from './list.ts';
 import { matrixGenerator } from './matrix.ts';
 import { mergeGenerator } from './merge.ts';
@@ -13,6 +14,7 @@ export type { AnyGenerator, Generator, GeneratorContext } from './types.ts';
 export const builtinGenerators: readonly AnyGenerator[] = [
   listGenerator,
   clustersGenerator,
+  gitGenerator,
   matrixGenerator,
   mergeGenerator,
 ];

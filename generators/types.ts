@@ -31,8 +31,11 @@ export interface Generator<Spec = unknown> {
   /** Validates the generator's spec (without its `template`, which the core handles). */
   readonly schema: z.ZodType<Spec>;
   generate(spec: Spec, ctx: GeneratorContext): Promise<Params[]>;
-  /** How soon to re-run this generator without a trigger (git generators poll); undefined: never. */
-  requeueAfterSeconds?(spec: Spec): number | undefined;
+  /**
+   * How soon to re-run this generator without a trigger; undefined: never. Polling generators
+   * (git) return their spec's value, or `pollSeconds`, the controller's default.
+   */
+  requeueAfterSeconds?(spec: Spec, pollSeconds: number): number | undefined;
 }
 
 /** Erases the spec type so generators of different specs share one list. */

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'RepoUnreachable'
   | 'UnknownRevision'
   | 'PathOutsideRepo'
+  | 'FileNotFound'
   | 'FileTooLarge'
   | 'FileParse'
   | 'Usage'

@@ -24,6 +24,8 @@ export interface ExpandContext {
   readonly repos: RepoSource;
   /** Generators to use; the built-ins when omitted. */
   readonly registry?: GeneratorRegistry;
+  /** Called with each generator's run time (metrics). */
+  readonly observeGenerator?: (generator: string, seconds: number) => void;
 }
 
 const defaultRegistry = createRegistry();
@@ -55,6 +57,7 @@ async function expandUnlocated(
     registry: ctx.registry ?? defaultRegistry,
     clusters: ctx.clusters,
     repos: ctx.repos,
+    ...(ctx.observeGenerator ? { observeGenerator: ctx.observeGenerator } : {}),
   };
   const render = renderApplication(appSet, namespace, renderer);
   const apps: Application[] = [];

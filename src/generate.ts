@@ -20,6 +20,7 @@ export interface GenerateEnv {
   readonly registry: GeneratorRegistry;
   readonly clusters: ClusterSource;
   readonly repos: RepoSource;
+  readonly observeGenerator?: (generator: string, seconds: number) => void;
 }
 
 /** A generator entry, resolved: which generator, its raw spec, its own template and selector. */
@@ -84,10 +85,13 @@ export async function runEntry(entry: GeneratorEntry, env: GenerateEnv, parent?:
   const spec: unknown = parseWith(entry.generator.schema, rawSpec, { path: [entry.path] });
   const ctx = contextFor(entry.path, env);
   let params: Params[];
+  const started = performance.now();
   try {
     params = await entry.generator.generate(spec, ctx);
   } catch (err) {
     throw locateGeneratorError(err, entry.path);
+  } finally {
+    env.observeGenerator?.(entry.generator.name, (performance.now() - started) / 1000);
   }
   const selector = entry.selector;
   if (selector === undefined) return params;
@@ -170,4 +174,33 @@ function resolveValue(renderer: Renderer, text: unknown, params: Params, field: 
       return text;
     throw err;
   }
+}
+
+/**
+ * The shortest `requeueAfterSeconds` any generator of the ApplicationSet asks for (git generators
+ * poll), looking into nested `generators` lists; undefined when none asks.
+ */
+export function requeueAfterSeconds(
+  entries: readonly unknown[],
+  registry: GeneratorRegistry,
+  pollSeconds: number,
+): number | undefined {
+  let min: number | undefined;
+  for (const [i, raw] of entries.entries()) {
+    let entry: GeneratorEntry;
+    try {
+      entry = resolveEntry(raw, `generators[${i}]`, registry);
+    } catch {
+      continue; // an invalid entry is reported by expand, not here
+    }
+    const parsed = entry.generator.schema.safeParse(entry.rawSpec);
+    const own = parsed.success ? entry.generator.requeueAfterSeconds?.(parsed.data, pollSeconds) : undefined;
+    const children = Array.isArray(entry.rawSpec.generators)
+      ? requeueAfterSeconds(entry.rawSpec.generators as unknown[], registry, pollSeconds)
+      : undefined;
+    for (const seconds of [own, children]) {
+      if (seconds !== undefined && (min === undefined || seconds < min)) min = seconds;
+    }
+  }
+  return min;
 }

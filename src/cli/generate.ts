@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Application } from '../api/application.ts';
 import { parseApplicationSet, type ApplicationSet } from '../api/applicationset.ts';
-import { fileClusterSource } from '../clusters/file-source.ts';
+import { fileClusterSource, readSecretsDir } from '../clusters/file-source.ts';
 import { SpokesError } from '../errors.ts';
 import { expand } from '../expand.ts';
-import type { RepoSource } from '../git/types.ts';
+import type { Secret } from '../api/secret.ts';
+import { createRepoSource, type GitRepoSource } from '../git/index.ts';
 import { parseYamlDocuments, toYamlStream } from '../yaml.ts';
 import { EXIT_OK, type CommandIO } from './io.ts';
 
@@ -88,16 +89,20 @@ export async function runGenerate(args: readonly string[], io: CommandIO): Promi
 /** Expands every ApplicationSet in the files, in order; the first failure throws. */
 export async function generateFromFiles(options: GenerateOptions): Promise<Application[]> {
   const clusters = fileClusterSource(options.clustersDir);
-  const repos = reposFor(options.repos);
+  const repos = reposFor(options.repos, options.clustersDir);
   const apps: Application[] = [];
-  for (const file of options.files) {
-    for (const appSet of await readApplicationSets(file)) {
-      try {
-        apps.push(...(await expand(appSet, { clusters, repos })));
-      } catch (err) {
-        throw err instanceof SpokesError ? err.at(file) : err;
+  try {
+    for (const file of options.files) {
+      for (const appSet of await readApplicationSets(file)) {
+        try {
+          apps.push(...(await expand(appSet, { clusters, repos })));
+        } catch (err) {
+          throw err instanceof SpokesError ? err.at(file) : err;
+        }
       }
     }
+  } finally {
+    repos.close();
   }
   return apps;
 }
@@ -109,11 +114,12 @@ export async function readApplicationSets(file: string): Promise<ApplicationSet[
   return parseYamlDocuments(text, file).map((doc) => parseApplicationSet(doc, file));
 }
 
-/** The git repositories `spokes generate` reads. */
-function reposFor(localRepos: ReadonlyMap<string, string>): RepoSource {
-  const missing = (repoURL: string): never => {
-    const hint = localRepos.size === 0 ? ' (git generators are not available yet)' : '';
-    throw new SpokesError('RepoNotFound', `no repository for ${repoURL}${hint}`);
-  };
-  return { resolve: missing, listTree: missing, readFile: missing };
+/**
+ * The git repositories `spokes generate` reads: `--repo URL=PATH` ones in place, others through
+ * the mirror cache, with credentials from the repository Secrets in `secretsDir` (the clusters folder).
+ */
+export function reposFor(localRepos: ReadonlyMap<string, string>, secretsDir?: string): GitRepoSource {
+  const credentials = async (): Promise<Secret[]> =>
+    secretsDir === undefined ? [] : (await readSecretsDir(secretsDir)).map((s) => s.secret);
+  return createRepoSource({ localRepos, credentials });
 }

@@ -1,5 +1,6 @@
 /** The `spokes` command line: dispatches to one command, maps errors to exit codes. */
 import { SpokesError } from '../errors.ts';
+import { runControllerCommand } from './controller.ts';
 import { runGenerate } from './generate.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
 
@@ -7,6 +8,10 @@ type Command = (args: readonly string[], io: CommandIO) => Promise<number>;
 
 const commands: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
   generate: { run: runGenerate, summary: 'render the Applications of ApplicationSet files, offline' },
+  controller: {
+    run: runControllerCommand,
+    summary: 'run the ApplicationSet controller against a hub cluster',
+  },
 };
 
 function mainHelp(): string {

@@ -29,12 +29,30 @@ export function applyTemplatePatch(
   return { ...result, spec: { ...result.spec, project: app.spec.project } };
 }
 
+/** The strategic-merge-patch directive key (`$patch: replace | delete | merge`). */
+const DIRECTIVE = '$patch';
+
+/**
+ * Strategic merge for Application fields (none declares a merge key): maps merge key by key, a
+ * null value deletes, lists and scalars replace; a map's `$patch: replace` replaces it whole.
+ * Returns undefined when the patch deletes the value (`$patch: delete`).
+ */
 function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch) || !isPlainObject(target)) return patch;
-  const out: Record<string, unknown> = { ...target };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+  if (!isPlainObject(patch)) return patch;
+  const { [DIRECTIVE]: directive, ...fields } = patch;
+  if (directive === 'delete') return undefined;
+  if (directive !== undefined && directive !== 'replace' && directive !== 'merge') {
+    throw new SpokesError(
+      'TemplatePatch',
+      `${FIELD}: unknown ${DIRECTIVE} directive ${JSON.stringify(directive)}`,
+    );
+  }
+  const base = directive === 'replace' || !isPlainObject(target) ? {} : target;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(fields)) {
+    const merged = value === null ? undefined : mergePatch(out[key], value);
+    if (merged === undefined) delete out[key];
+    else out[key] = merged;
   }
   return out;
 }

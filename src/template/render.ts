@@ -3,9 +3,10 @@
  * spec, a `values` map) is compiled once into a builder; building it for a param set renders every
  * string and every map key, and never touches structure, so a parameter cannot inject fields.
  */
-import { SpokesError, locate } from '../errors.ts';
+import { locate } from '../errors.ts';
 import { isPlainObject, type Params } from '../params.ts';
 import { compileFast } from './fast.ts';
+import { goStringCompiler } from './go/index.ts';
 
 export interface TemplateMode {
   readonly goTemplate: boolean;
@@ -37,8 +38,7 @@ export function createRenderer(mode: TemplateMode): Renderer {
 
 function stringCompilerFor(mode: TemplateMode): StringCompiler {
   if (!mode.goTemplate) return fastStringCompiler;
-  // TODO(issue 4): the Go text/template engine (src/template/go/) plugs in here.
-  throw new SpokesError('TemplateParse', 'goTemplate: true is not supported yet');
+  return goStringCompiler(mode.goTemplateOptions);
 }
 
 function rendererFrom(mode: TemplateMode, compileString: StringCompiler): Renderer {

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { generateFromFiles } from '../../src/cli/generate.ts';
+import { createCaseRepos } from '../harness/git-repo.ts';
 import { comparable, loadCases, type ConformanceCase } from './cases.ts';
 
 const run = promisify(execFile);
@@ -23,14 +24,22 @@ test('the shared conformance cases are found', () => {
 });
 
 for (const c of cases) {
-  // Git cases need the git generators (issue 3); they run once those land.
-  const pending = c.hasRepos ? 'needs the git generators' : false;
-  describe(`conformance: ${c.name}`, { todo: pending }, () => {
+  describe(`conformance: ${c.name}`, () => {
+    // Git cases: a real repository per repos.yaml entry, passed as --repo URL=PATH.
+    let repos = new Map<string, string>();
+    let reposDir: string | undefined;
+    before(async () => {
+      if (!c.hasRepos) return;
+      reposDir = mkdtempSync(join(tmpdir(), 'spokes-case-repos-'));
+      repos = await createCaseRepos(c.dir, reposDir);
+    });
+    after(() => reposDir && rmSync(reposDir, { recursive: true, force: true }));
+
     test('library API', async () => {
       const options = {
         files: [c.appSetFile],
         clustersDir: c.clustersDir ?? EMPTY_DIR,
-        repos: new Map(),
+        repos,
         output: 'yaml',
       } as const;
       if ('error' in c.expected) {
@@ -43,7 +52,7 @@ for (const c of cases) {
     });
 
     test('spokes generate CLI', async () => {
-      const result = await runCli(c);
+      const result = await runCli(c, repos);
       if ('error' in c.expected) {
         assert.notEqual(result.code, 0, 'exit code');
         assert.equal(result.stdout, '', 'nothing on stdout');
@@ -60,8 +69,12 @@ function includesText(message: string, expected: ConformanceCase['expected']): b
   return 'error' in expected && message.toLowerCase().includes(expected.error.toLowerCase());
 }
 
-async function runCli(c: ConformanceCase): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runCli(
+  c: ConformanceCase,
+  repos: ReadonlyMap<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const args = [BIN, 'generate', c.appSetFile, '--clusters', c.clustersDir ?? EMPTY_DIR, '--output', 'json'];
+  for (const [url, path] of repos) args.push('--repo', `${url}=${path}`);
   try {
     const { stdout, stderr } = await run(process.execPath, args, { cwd: c.dir });
     return { code: 0, stdout, stderr };

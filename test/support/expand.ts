@@ -45,8 +45,8 @@ export function staticClusters(clusters: readonly Cluster[]): ClusterSource {
 
 export const noRepos: RepoSource = {
   resolve: (url) => Promise.reject(new SpokesError('RepoNotFound', `no repository ${url}`)),
-  listTree: (url) => Promise.reject(new SpokesError('RepoNotFound', `no repository ${url}`)),
-  readFile: (url) => Promise.reject(new SpokesError('RepoNotFound', `no repository ${url}`)),
+  listTree: (at) => Promise.reject(new SpokesError('RepoNotFound', `no repository ${at.repoURL}`)),
+  readFile: (at) => Promise.reject(new SpokesError('RepoNotFound', `no repository ${at.repoURL}`)),
 };
 
 export async function expandYaml(

@@ -1,0 +1,103 @@
+/** `spokes controller`: the ApplicationSet controller against a hub cluster. */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { applicationsSyncPolicies } from '../api/applicationset.ts';
+import { flagsHelp, readConfig, webhookSecretsFromEnv, type FlagSpecs } from '../config.ts';
+import { runController } from '../hub/run.ts';
+import { EXIT_OK, type CommandIO } from './io.ts';
+
+const flags: FlagSpecs = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the hub (default: in-cluster service account)' },
+  context: { type: 'string', help: 'kubeconfig context' },
+  namespace: {
+    type: 'string',
+    short: 'n',
+    help: 'control-plane namespace: cluster and repository Secrets, ApplicationSets (default argocd)',
+  },
+  'applicationset-namespaces': {
+    type: 'string',
+    multiple: true,
+    help: 'more namespaces whose ApplicationSets are served: globs or /regex/, repeatable or comma-separated',
+  },
+  policy: {
+    type: 'string',
+    help: "create-only | create-update | create-delete | sync (default); the stricter of this and the ApplicationSet's own wins",
+  },
+  concurrency: { type: 'string', help: 'ApplicationSets reconciled at once (default 10)' },
+  'requeue-after-seconds': {
+    type: 'string',
+    help: 'git generator poll interval when the spec sets none (default 180)',
+  },
+  listen: {
+    type: 'string',
+    help: 'address for /healthz, /readyz, /metrics and /api/webhook (default :8080)',
+  },
+  'leader-elect': {
+    type: 'string',
+    help: 'true (default) or false: run as one of several replicas with a Lease',
+  },
+  'lease-name': {
+    type: 'string',
+    help: 'Lease name in the control-plane namespace (default spokes-controller)',
+  },
+  'lease-duration-seconds': { type: 'string', help: 'how long a silent leader keeps the Lease (default 15)' },
+  identity: { type: 'string', help: "this replica's name in the Lease (default host-pid)" },
+  'repo-cache-dir': { type: 'string', help: 'where git mirrors are kept (default ~/.cache/spokes/repos)' },
+  repo: {
+    type: 'string',
+    multiple: true,
+    help: 'URL=PATH: read repository URL from a local git repository (testing, offline)',
+  },
+  'log-level': { type: 'string', help: 'debug | info (default) | warn | error' },
+};
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const controllerConfigSchema = z.strictObject({
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  namespace: z.string().min(1).default('argocd'),
+  'applicationset-namespaces': z
+    .array(z.string())
+    .default([])
+    .transform((list) =>
+      list
+        .flatMap((item) => item.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  policy: z.enum(applicationsSyncPolicies).default('sync'),
+  concurrency: positiveInt(10),
+  'requeue-after-seconds': positiveInt(180),
+  listen: z.string().default(':8080'),
+  'leader-elect': z.enum(['true', 'false']).default('true'),
+  'lease-name': z.string().default('spokes-controller'),
+  'lease-duration-seconds': positiveInt(15),
+  identity: z.string().default(`${hostname()}-${process.pid}`),
+  'repo-cache-dir': z.string().optional(),
+  repo: z.array(z.string().regex(/^.+=.+$/, 'expected URL=PATH')).default([]),
+  'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
+
+export const controllerHelp = `Usage: spokes controller [options]
+
+Runs the ApplicationSet controller against the hub cluster: watches ApplicationSets and Argo CD
+cluster/repository Secrets and keeps the generated Applications in step. Stops gracefully on
+SIGTERM. Webhook secrets come from SPOKES_WEBHOOK_GITHUB_SECRET, SPOKES_WEBHOOK_GITLAB_SECRET,
+SPOKES_WEBHOOK_GITEA_SECRET, SPOKES_WEBHOOK_BITBUCKET_SERVER_SECRET and SPOKES_WEBHOOK_BITBUCKET_UUID.
+
+Options:
+${flagsHelp(flags)}
+  -h, --help  show this help
+`;
+
+export async function runControllerCommand(args: readonly string[], io: CommandIO): Promise<number> {
+  const config = readConfig(args, flags, controllerConfigSchema);
+  if (config === 'help') {
+    io.stdout(controllerHelp);
+    return EXIT_OK;
+  }
+  return runController(config, webhookSecretsFromEnv());
+}

@@ -1,0 +1,219 @@
+/**
+ * The ApplicationSet controller on the hub: informers for ApplicationSets, Applications and
+ * Argo CD Secrets feed a keyed work queue; each key is reconciled into Applications. Triggers:
+ * ApplicationSet changes, changes to Applications it owns, cluster Secret changes (ApplicationSets
+ * with a clusters generator), repository Secret changes and git pushes (git generators).
+ */
+import { createRegistry, type GeneratorRegistry } from '../../generators/index.ts';
+import type { ApplicationsSyncPolicy } from '../api/applicationset.ts';
+import { secretSchema, secretType } from '../api/secret.ts';
+import { createRepoSource, type GitRepoSource, type RepoSourceOptions } from '../git/index.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { Informer } from '../kube/informer.ts';
+import { APPLICATION_SETS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
+import type { Logger } from '../log.ts';
+import type { HubMetrics } from './metrics.ts';
+import { namespaceFilter, type NamespaceFilter } from './namespaces.ts';
+import { controllerOf, type LiveApplication } from './plan.ts';
+import { WorkQueue } from './queue.ts';
+import { reconcileApplicationSet, type LiveApplicationSet } from './reconciler.ts';
+import { informerClusterSource } from './sources.ts';
+import { gitRepoURLs, normalizeRepoURL, usesGenerator } from './triggers.ts';
+import { kubeHubWriter } from './writer.ts';
+
+export interface ControllerOptions {
+  readonly client: KubeClient;
+  /** The control-plane namespace (cluster and repository Secrets live here). */
+  readonly namespace: string;
+  /** More namespaces whose ApplicationSets are served (globs or /regex/). */
+  readonly appSetNamespaces: readonly string[];
+  readonly policy: ApplicationsSyncPolicy;
+  readonly concurrency: number;
+  readonly defaultRequeueSeconds: number;
+  /** The git repository cache (mirror folder, local repositories); credentials come from the hub's repository Secrets. */
+  readonly repoCache?: Omit<RepoSourceOptions, 'credentials' | 'log'>;
+  readonly registry?: GeneratorRegistry;
+  readonly log: Logger;
+  readonly metrics?: HubMetrics;
+}
+
+/** How long changes to owned Applications are gathered before their ApplicationSet re-runs. */
+const OWNED_APP_COALESCE_MS = 500;
+
+const SECRET_TYPES = 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)';
+
+export class HubController {
+  readonly #options: ControllerOptions;
+  readonly #allowed: NamespaceFilter;
+  readonly #appSets: Informer<LiveApplicationSet>;
+  readonly #apps: Informer<LiveApplication>;
+  readonly #secrets: Informer<KubeObject>;
+  readonly #queue: WorkQueue;
+  readonly #repos: GitRepoSource;
+  readonly #ignoredLogged = new Set<string>();
+  #ready = false;
+
+  constructor(options: ControllerOptions) {
+    this.#options = options;
+    const { client, log } = options;
+    this.#allowed = namespaceFilter(options.namespace, options.appSetNamespaces);
+    // One namespace: namespaced watches. More: cluster-wide watches, filtered here.
+    const scope = options.appSetNamespaces.length === 0 ? { namespace: options.namespace } : {};
+    this.#appSets = new Informer(client, APPLICATION_SETS, scope, log);
+    this.#apps = new Informer(client, APPLICATIONS, scope, log);
+    this.#secrets = new Informer(
+      client,
+      SECRETS,
+      { namespace: options.namespace, labelSelector: SECRET_TYPES },
+      log,
+    );
+    this.#repos = createRepoSource({
+      ...options.repoCache,
+      credentials: () => this.#repositorySecrets(),
+      log,
+    });
+    const registry = options.registry ?? createRegistry();
+    const view = {
+      getApplicationSet: (ns: string, name: string) => this.#appSets.get(ns, name),
+      listApplications: (ns: string) => this.#apps.list().filter((app) => app.metadata.namespace === ns),
+      clusters: informerClusterSource(this.#secrets),
+      repos: this.#repos,
+    };
+    const writer = kubeHubWriter(client, log, (verb) => options.metrics?.countWrite(verb));
+    this.#queue = new WorkQueue({
+      concurrency: options.concurrency,
+      handler: (key) => {
+        options.metrics?.setQueueDepth(this.#queue.depth);
+        return reconcileApplicationSet(key, {
+          view,
+          writer,
+          registry,
+          policy: options.policy,
+          log,
+          defaultRequeueSeconds: options.defaultRequeueSeconds,
+          ...(options.metrics ? { observe: (outcome) => options.metrics?.observeReconcile(outcome) } : {}),
+        });
+      },
+      onError: (key, err, retryInMs) =>
+        log.warn('reconcile failed; will retry', { appset: key, error: err, retryInMs }),
+    });
+    this.#wireTriggers();
+  }
+
+  /** Starts the informers and queues every ApplicationSet once the caches are filled. */
+  async start(): Promise<void> {
+    for (const informer of [this.#secrets, this.#apps, this.#appSets]) informer.start();
+    await Promise.all([this.#secrets.synced, this.#apps.synced, this.#appSets.synced]);
+    this.#ready = true;
+    for (const appSet of this.#appSets.list()) this.#enqueue(appSet);
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  async stop(): Promise<void> {
+    this.#ready = false;
+    await this.#queue.stop();
+    await Promise.all([this.#appSets.stop(), this.#apps.stop(), this.#secrets.stop()]);
+    this.#repos.close();
+  }
+
+  /** Waits until no reconcile is queued or running (tests, benchmarks). */
+  whenIdle(): Promise<void> {
+    return this.#queue.whenIdle();
+  }
+
+  /** A verified git push: refresh the repositories and re-run the ApplicationSets reading them. */
+  onPush(repoURLs: readonly string[]): number {
+    const pushed = new Set(repoURLs.map(normalizeRepoURL));
+    let queued = 0;
+    for (const appSet of this.#appSets.list()) {
+      const urls = gitRepoURLs(appSet.spec).filter((url) => pushed.has(normalizeRepoURL(url)));
+      if (urls.length === 0) continue;
+      for (const url of urls) this.#repos.refresh(url);
+      this.#enqueue(appSet);
+      queued++;
+    }
+    return queued;
+  }
+
+  /** Repository and repo-creds Secrets from the cache, for git credentials. */
+  #repositorySecrets(): ReturnType<typeof secretSchema.parse>[] {
+    return this.#secrets
+      .list()
+      .map((obj) => secretSchema.safeParse(obj))
+      .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
+      .filter((secret) => secretType(secret) === 'repository' || secretType(secret) === 'repo-creds');
+  }
+
+  #enqueue(appSet: KubeObject): void {
+    const namespace = appSet.metadata.namespace ?? '';
+    if (!this.#allowed(namespace)) {
+      if (!this.#ignoredLogged.has(namespace)) {
+        this.#ignoredLogged.add(namespace);
+        this.#options.log.info(
+          'ignoring ApplicationSets in a namespace not allowed by --applicationset-namespaces',
+          { namespace },
+        );
+      }
+      return;
+    }
+    this.#queue.add(objectKey(appSet));
+  }
+
+  #enqueueUsing(generator: string): void {
+    for (const appSet of this.#appSets.list())
+      if (usesGenerator(appSet.spec, generator)) this.#enqueue(appSet);
+  }
+
+  #wireTriggers(): void {
+    this.#appSets.on({
+      add: (appSet) => this.#enqueue(appSet),
+      update: (appSet, old) => {
+        if (specOrMetaChanged(appSet, old)) this.#enqueue(appSet);
+      },
+    });
+    // Changes to owned Applications (ours included, and their status from the sync half) are
+    // coalesced: a burst of them re-runs the ApplicationSet once.
+    const enqueueOwner = (app: LiveApplication): void => {
+      const owner = controllerOf(app);
+      if (owner?.kind !== 'ApplicationSet') return;
+      const appSet = this.#appSets.get(app.metadata.namespace, owner.name);
+      if (appSet !== undefined && this.#allowed(app.metadata.namespace ?? '')) {
+        this.#queue.addAfter(objectKey(appSet), OWNED_APP_COALESCE_MS);
+      }
+    };
+    this.#apps.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
+    const onSecret = (secret: KubeObject): void => {
+      if (!this.#ready) return;
+      const type = secret.metadata.labels?.['argocd.argoproj.io/secret-type'];
+      this.#enqueueUsing(type === 'cluster' ? 'clusters' : 'git');
+    };
+    this.#secrets.on({
+      add: onSecret,
+      delete: onSecret,
+      update: (secret, old) => {
+        onSecret(secret);
+        // A Secret whose type label was removed or changed concerns the old type's users too.
+        if (
+          old.metadata.labels?.['argocd.argoproj.io/secret-type'] !==
+          secret.metadata.labels?.['argocd.argoproj.io/secret-type']
+        )
+          onSecret(old);
+      },
+    });
+  }
+}
+
+/** Status-only updates (our own writes) do not re-trigger a reconcile. */
+function specOrMetaChanged(current: LiveApplicationSet, old: LiveApplicationSet): boolean {
+  const a = current.metadata;
+  const b = old.metadata;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
+    JSON.stringify(a.annotations) !== JSON.stringify(b.annotations)
+  );
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SpokesError } from '../errors.ts';
+import { compileIgnoreRules } from './ignore-differences.ts';
+
+const desired = {
+  spec: {
+    a: 1,
+    list: [
+      { name: 'x', v: 1 },
+      { name: 'y', v: 1 },
+    ],
+    gone: 'g',
+  },
+};
+const live = {
+  spec: {
+    a: 2,
+    list: [
+      { name: 'x', v: 9 },
+      { name: 'y', v: 8 },
+    ],
+  },
+};
+
+const rows: [string, { jsonPointers?: string[]; jqPathExpressions?: string[] }, unknown][] = [
+  ['a JSON pointer', { jsonPointers: ['/spec/a'] }, { spec: { ...desired.spec, a: 2 } }],
+  ['a jq path', { jqPathExpressions: ['.spec.a'] }, { spec: { ...desired.spec, a: 2 } }],
+  [
+    'a list index',
+    { jqPathExpressions: ['.spec.list[1].v'] },
+    {
+      spec: {
+        ...desired.spec,
+        list: [
+          { name: 'x', v: 1 },
+          { name: 'y', v: 8 },
+        ],
+      },
+    },
+  ],
+  [
+    'every element',
+    { jqPathExpressions: ['.spec.list[].v'] },
+    {
+      spec: {
+        ...desired.spec,
+        list: [
+          { name: 'x', v: 9 },
+          { name: 'y', v: 8 },
+        ],
+      },
+    },
+  ],
+  [
+    'select',
+    { jqPathExpressions: ['.spec.list[] | select(.name == "y") | .v'.replace(' | .v', '')] },
+    {
+      spec: {
+        ...desired.spec,
+        list: [
+          { name: 'x', v: 1 },
+          { name: 'y', v: 8 },
+        ],
+      },
+    },
+  ],
+  [
+    'a field the live object lacks is removed',
+    { jsonPointers: ['/spec/gone'] },
+    { spec: { a: 1, list: desired.spec.list } },
+  ],
+];
+for (const [name, rule, expected] of rows) {
+  test(`ignore differences: ${name}`, () =>
+    assert.deepEqual(compileIgnoreRules([rule])(desired, live, 'app'), expected));
+}
+
+test('unsupported jq is a clear error', () => {
+  assert.throws(
+    () => compileIgnoreRules([{ jqPathExpressions: ['.spec | keys'] }]),
+    (err: unknown) => err instanceof SpokesError && /unsupported jq path "\.spec \| keys"/.test(err.message),
+  );
+});

@@ -1,0 +1,42 @@
+/**
+ * Which ApplicationSets a change concerns. Matching is by generator kind anywhere in the
+ * generator tree (matrix and merge children included), so a cluster Secret change re-runs every
+ * ApplicationSet with a clusters generator, and a git push every one reading that repository.
+ */
+import { isPlainObject } from '../params.ts';
+
+/** True when any generator entry in the tree (at any depth) has the key `generator`. */
+export function usesGenerator(spec: unknown, generator: string): boolean {
+  const generators = isPlainObject(spec) ? spec.generators : undefined;
+  if (!Array.isArray(generators)) return false;
+  return generators.some(
+    (entry) =>
+      isPlainObject(entry) &&
+      Object.entries(entry).some(([key, value]) => key === generator || usesGenerator(value, generator)),
+  );
+}
+
+/** Every `repoURL` of git generators in the tree. */
+export function gitRepoURLs(spec: unknown): string[] {
+  const generators = isPlainObject(spec) ? spec.generators : undefined;
+  if (!Array.isArray(generators)) return [];
+  return generators.flatMap((entry) => {
+    if (!isPlainObject(entry)) return [];
+    return Object.entries(entry).flatMap(([key, value]) => {
+      if (key === 'git' && isPlainObject(value) && typeof value.repoURL === 'string') return [value.repoURL];
+      return gitRepoURLs(value);
+    });
+  });
+}
+
+/** Repository URLs compared the way users write them: no scheme, user, `.git` suffix or trailing slash; lowercase. */
+export function normalizeRepoURL(url: string): string {
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/:(?!\d+\/)/, '/')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+}
