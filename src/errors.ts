@@ -28,6 +28,9 @@ export type ErrorCode =
   | 'FileNotFound'
   | 'FileTooLarge'
   | 'FileParse'
+  | 'InvalidManifest'
+  | 'RenderFailed'
+  | 'ToolNotFound'
   | 'Usage'
   | 'Io';
 

@@ -7,6 +7,7 @@
 import type { LimitFunction } from 'p-limit';
 import { SpokesError } from '../errors.ts';
 import { ObjectReader } from './cat-file.ts';
+import { exportCommit } from './export.ts';
 import { looksLikeSHA, parseRefs, resolveRef, SHOW_REFS_ARGS, type Refs } from './refs.ts';
 import { GitCommandError, type GitRunner } from './runner.ts';
 import { resolveFile } from './safe-path.ts';
@@ -89,6 +90,11 @@ export class Repo {
       this.#remember(key, tree);
     }
     return tree;
+  }
+
+  /** Writes the commit's files into `dest` (see export.ts). */
+  async exportTo(commit: string, dest: string): Promise<void> {
+    await this.#settings.limit(() => exportCommit(this.#settings.runner, this.#init.gitDir, commit, dest));
   }
 
   /** A regular file's bytes, symlinks followed inside the tree. */

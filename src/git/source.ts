@@ -22,6 +22,11 @@ import { displayURL, normalizeRepoURL, scrubCredentials, splitURLCredentials } f
 export interface GitRepoSource extends RepoSource {
   /** Forgets how fresh a repository is, so its next read fetches (after a push). */
   refresh(repoURL: string): void;
+  /**
+   * Writes the commit's whole tree into `dest`, for tools that need files on disk (kustomize,
+   * helm); symlinks leaving the tree are refused.
+   */
+  exportTree(at: RepoRevision, dest: string): Promise<void>;
   /** Ends the git processes kept open for reading. */
   close(): void;
 }
@@ -83,6 +88,9 @@ export function createRepoSource(options: RepoSourceOptions = {}): GitRepoSource
     },
     readFile(at, path) {
       return located(at, async () => (await repoFor(at.repoURL)).readFile(checkedCommit(at), path));
+    },
+    exportTree(at, dest) {
+      return located(at, async () => (await repoFor(at.repoURL)).exportTo(checkedCommit(at), dest));
     },
     refresh(repoURL) {
       void repos.get(normalizeRepoURL(repoURL))?.then(

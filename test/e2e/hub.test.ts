@@ -372,6 +372,30 @@ describe('hub controller', () => {
     }
   });
 
+  test('--applicationset-namespaces: ApplicationSets in allowed namespaces are served, others ignored', async () => {
+    const client = clientFor(harness().hub);
+    for (const ns of ['control', 'team-a', 'other']) await createNamespace(client, ns);
+    const handle = await startController(client, 'control', { appSetNamespaces: ['team-*'] });
+    try {
+      await createAll(client, [
+        appSet('team-a', 'served', [{ list: { elements: [{ name: 't', server: 'https://t' }] } }]),
+        appSet('other', 'ignored', [{ list: { elements: [{ name: 'o', server: 'https://o' }] } }]),
+      ]);
+      await pollUntil(async () => appNames(await listApps(client, 'team-a')).join() === 't-app', {
+        what: 't-app',
+      });
+      await handle.controller.whenIdle();
+      assert.deepEqual(await listApps(client, 'other'), []);
+      assert.equal(
+        await condition('other', 'ignored', 'ErrorOccurred'),
+        undefined,
+        'an ignored ApplicationSet is not touched',
+      );
+    } finally {
+      await handle.stop();
+    }
+  });
+
   test('deleting the ApplicationSet removes its Applications (garbage collector cascade)', async () => {
     const client = clientFor(harness().hub);
     const ns = 'cascade';

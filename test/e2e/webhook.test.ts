@@ -86,5 +86,6 @@ test('a signed GitHub push adds the new directory’s Application within 2 s', a
   } finally {
     server.close();
     await handle.stop();
+    await repo.cleanup();
   }
 });

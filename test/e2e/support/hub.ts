@@ -32,12 +32,16 @@ export interface ControllerHandle {
 export async function startController(
   client: KubeClient,
   namespace: string,
-  options: { policy?: ApplicationsSyncPolicy; localRepos?: ReadonlyMap<string, string> } = {},
+  options: {
+    policy?: ApplicationsSyncPolicy;
+    localRepos?: ReadonlyMap<string, string>;
+    appSetNamespaces?: string[];
+  } = {},
 ): Promise<ControllerHandle> {
   const controller = new HubController({
     client,
     namespace,
-    appSetNamespaces: [],
+    appSetNamespaces: options.appSetNamespaces ?? [],
     policy: options.policy ?? 'sync',
     concurrency: 4,
     defaultRequeueSeconds: 180,
