@@ -56,5 +56,6 @@ export const applicationSchema = z.looseObject({
   operation: z.looseObject({}).optional(),
 });
 
+export type ApplicationSource = z.infer<typeof applicationSourceSchema>;
 export type ApplicationSpec = z.infer<typeof applicationSpecSchema>;
 export type Application = z.infer<typeof applicationSchema>;

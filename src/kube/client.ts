@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { HttpMethod } from '@kubernetes/client-node';
 import { KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { kubeConfigForCluster, type ClusterCredentials } from './cluster-config.ts';
 import { KubeApiError } from './errors.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './types.ts';
 
@@ -94,6 +95,11 @@ export class KubeClient {
     else config.loadFromFile(file);
     if (context !== undefined) config.setCurrentContext(context);
     return new KubeClient(config);
+  }
+
+  /** For a cluster registered by a Secret: its server and its `config` (see cluster-config.ts). */
+  static fromClusterConfig(server: string, credentials: ClusterCredentials): KubeClient {
+    return new KubeClient(kubeConfigForCluster(server, credentials));
   }
 
   async list<T extends KubeObject>(type: ResourceType, options: ListOptions = {}): Promise<ListResult<T>> {

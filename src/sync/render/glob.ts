@@ -12,6 +12,9 @@ export type Matcher = (path: string) => boolean;
 interface Cursor {
   readonly text: string;
   pos: number;
+  /** Regex sources for `*` and `?`: any characters, or (with a separator) any but the separator. */
+  readonly star: string;
+  readonly any: string;
 }
 
 function fail(pattern: string, why: string): never {
@@ -47,7 +50,8 @@ function readSequence(cur: Cursor, depth: number): string {
     const ch = [...cur.text.slice(cur.pos)][0]!;
     if (depth > 0 && (ch === ',' || ch === '}')) return out;
     if (ch === '*') {
-      out += '[\\s\\S]*';
+      const double = cur.text[cur.pos + 1] === '*';
+      out += double ? '[\\s\\S]*' : cur.star;
       while (cur.text[cur.pos] === '*') cur.pos++;
       continue;
     }
@@ -60,7 +64,7 @@ function readSequence(cur: Cursor, depth: number): string {
       continue;
     }
     cur.pos += ch.length;
-    if (ch === '?') out += '[\\s\\S]';
+    if (ch === '?') out += cur.any;
     else if (ch === '\\') out += readEscaped(cur);
     else out += escapeChar(ch);
   }
@@ -86,7 +90,18 @@ function readAlternatives(cur: Cursor, depth: number): string {
   }
 }
 
-export function compileGlob(pattern: string): Matcher {
-  const regex = new RegExp(`^${readSequence({ text: pattern, pos: 0 }, 0)}$`, 'u');
+/**
+ * Compiles a glob. With a `separator` (Argo CD uses '/' for project source repositories) `*` and
+ * `?` stop at it and only `**` crosses it.
+ */
+export function compileGlob(pattern: string, separator?: string): Matcher {
+  const not = separator === undefined ? undefined : `[^${escapeChar(separator)}]`;
+  const cursor: Cursor = {
+    text: pattern,
+    pos: 0,
+    star: not === undefined ? '[\\s\\S]*' : `${not}*`,
+    any: not ?? '[\\s\\S]',
+  };
+  const regex = new RegExp(`^${readSequence(cursor, 0)}$`, 'u');
   return (path) => regex.test(path);
 }

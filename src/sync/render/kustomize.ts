@@ -1,0 +1,89 @@
+/**
+ * A Kustomize source, built the way Argo CD builds it: the `source.kustomize` overrides are applied
+ * with `kustomize edit` inside the exported copy of the repository (never the cache), in Argo's
+ * order — namePrefix, nameSuffix, images, replicas, commonLabels, commonAnnotations, namespace —
+ * then `kustomize build <app path>` runs from the repository root.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { KubeObject } from '../../kube/types.ts';
+import { SpokesError } from '../../errors.ts';
+import { parseManifestStream } from './manifests.ts';
+import { runTool, type ToolOptions } from './tools.ts';
+
+export const kustomizeOptionsSchema = z.looseObject({
+  namePrefix: z.string().optional(),
+  nameSuffix: z.string().optional(),
+  namespace: z.string().optional(),
+  images: z.array(z.string()).optional(),
+  replicas: z
+    .array(z.object({ name: z.string(), count: z.union([z.number().int(), z.string()]) }))
+    .optional(),
+  commonLabels: z.record(z.string(), z.string()).optional(),
+  commonAnnotations: z.record(z.string(), z.string()).optional(),
+  forceCommonLabels: z.boolean().optional(),
+  forceCommonAnnotations: z.boolean().optional(),
+  labelWithoutSelector: z.boolean().optional(),
+  labelIncludeTemplates: z.boolean().optional(),
+});
+export type KustomizeOptions = z.infer<typeof kustomizeOptionsSchema>;
+
+/** `name:value` pairs, sorted by name so runs are reproducible. */
+function pairs(map: Readonly<Record<string, string>>): string[] {
+  return Object.keys(map)
+    .sort()
+    .map((k) => `${k}:${map[k]}`);
+}
+
+function replicaArgs(replicas: NonNullable<KustomizeOptions['replicas']>): string[] {
+  return replicas.map(({ name, count }) => {
+    const n = typeof count === 'number' ? count : Number(count);
+    if (!Number.isInteger(n))
+      throw new SpokesError(
+        'InvalidSpec',
+        `kustomize.replicas "${name}": count "${count}" is not an integer`,
+      );
+    return `${name}=${n}`;
+  });
+}
+
+function labelArgs(o: KustomizeOptions): string[] {
+  return [
+    ...(o.forceCommonLabels === true ? ['--force'] : []),
+    ...(o.labelWithoutSelector === true ? ['--without-selector'] : []),
+    ...(o.labelIncludeTemplates === true ? ['--include-templates'] : []),
+    ...pairs(o.commonLabels ?? {}),
+  ];
+}
+
+/** The `kustomize edit` commands for the overrides, in Argo CD's order. */
+export function kustomizeEdits(o: KustomizeOptions): string[][] {
+  const edits: string[][] = [];
+  if (o.namePrefix) edits.push(['edit', 'set', 'nameprefix', '--', o.namePrefix]);
+  if (o.nameSuffix) edits.push(['edit', 'set', 'namesuffix', '--', o.nameSuffix]);
+  if (o.images?.length) edits.push(['edit', 'set', 'image', ...o.images]);
+  if (o.replicas?.length) edits.push(['edit', 'set', 'replicas', ...replicaArgs(o.replicas)]);
+  if (Object.keys(o.commonLabels ?? {}).length > 0) edits.push(['edit', 'add', 'label', ...labelArgs(o)]);
+  if (Object.keys(o.commonAnnotations ?? {}).length > 0) {
+    const force = o.forceCommonAnnotations === true ? ['--force'] : [];
+    edits.push(['edit', 'add', 'annotation', ...force, ...pairs(o.commonAnnotations ?? {})]);
+  }
+  if (o.namespace) edits.push(['edit', 'set', 'namespace', '--', o.namespace]);
+  return edits;
+}
+
+/**
+ * Builds the kustomization at `appPath` inside `root` (an exported copy of the repository, which the
+ * edits change in place).
+ */
+export async function renderKustomize(
+  root: string,
+  appPath: string,
+  options: KustomizeOptions,
+  tools: ToolOptions,
+): Promise<KubeObject[]> {
+  const dir = join(root, appPath);
+  for (const edit of kustomizeEdits(options)) await runTool('kustomize', edit, dir, tools);
+  const out = await runTool('kustomize', ['build', dir], root, tools);
+  return parseManifestStream(out, 'kustomize build');
+}
