@@ -32,6 +32,8 @@ export interface ControllerOptions {
   readonly defaultRequeueSeconds: number;
   /** The git repository cache (mirror folder, local repositories); credentials come from the hub's repository Secrets. */
   readonly repoCache?: Omit<RepoSourceOptions, 'credentials' | 'log'>;
+  /** A repository cache shared with the sync half (made here from `repoCache` when not given). */
+  readonly repos?: GitRepoSource;
   readonly registry?: GeneratorRegistry;
   readonly log: Logger;
   readonly metrics?: HubMetrics;
@@ -51,6 +53,7 @@ export class HubController {
   readonly #queue: WorkQueue;
   readonly #repos: GitRepoSource;
   readonly #ignoredLogged = new Set<string>();
+  readonly #ownsRepos: boolean;
   #ready = false;
 
   constructor(options: ControllerOptions) {
@@ -67,11 +70,10 @@ export class HubController {
       { namespace: options.namespace, labelSelector: SECRET_TYPES },
       log,
     );
-    this.#repos = createRepoSource({
-      ...options.repoCache,
-      credentials: () => this.#repositorySecrets(),
-      log,
-    });
+    this.#ownsRepos = options.repos === undefined;
+    this.#repos =
+      options.repos ??
+      createRepoSource({ ...options.repoCache, credentials: () => this.repositorySecrets(), log });
     const registry = options.registry ?? createRegistry();
     const view = {
       getApplicationSet: (ns: string, name: string) => this.#appSets.get(ns, name),
@@ -116,7 +118,7 @@ export class HubController {
     this.#ready = false;
     await this.#queue.stop();
     await Promise.all([this.#appSets.stop(), this.#apps.stop(), this.#secrets.stop()]);
-    this.#repos.close();
+    if (this.#ownsRepos) this.#repos.close();
   }
 
   /** Waits until no reconcile is queued or running (tests, benchmarks). */
@@ -139,7 +141,7 @@ export class HubController {
   }
 
   /** Repository and repo-creds Secrets from the cache, for git credentials. */
-  #repositorySecrets(): ReturnType<typeof secretSchema.parse>[] {
+  repositorySecrets(): ReturnType<typeof secretSchema.parse>[] {
     return this.#secrets
       .list()
       .map((obj) => secretSchema.safeParse(obj))

@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { ControllerConfig } from '../cli/controller.ts';
 import { KubeClient } from '../kube/client.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createRepoSource, type GitRepoSource } from '../git/index.ts';
+import { SyncController } from '../sync/controller.ts';
 import { HubController } from './controller.ts';
 import { runLeaderElection } from './leader.ts';
-import { createHubMetrics } from './metrics.ts';
+import { createHubMetrics, type HubMetrics } from './metrics.ts';
 import { createHubServer } from './server.ts';
 import type { WebhookSecrets } from './webhook.ts';
 
@@ -19,20 +21,7 @@ export async function runController(
   const log = createLogger({ level: config['log-level'] });
   const client = KubeClient.fromKubeconfig(config.kubeconfig, config.context);
   const metrics = createHubMetrics();
-  const controller = new HubController({
-    client,
-    namespace: config.namespace,
-    appSetNamespaces: config['applicationset-namespaces'],
-    policy: config.policy,
-    concurrency: config.concurrency,
-    defaultRequeueSeconds: config['requeue-after-seconds'],
-    repoCache: {
-      localRepos: parseRepoFlags(config.repo),
-      ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
-    },
-    log,
-    metrics,
-  });
+  const controller = buildControllers(config, client, log, metrics);
   const server = createHubServer({
     ready: () => controller.ready,
     metrics: metrics.registry,
@@ -60,7 +49,7 @@ export async function runController(
 async function lead(run: {
   readonly config: ControllerConfig;
   readonly client: KubeClient;
-  readonly controller: HubController;
+  readonly controller: Controllers;
   readonly shutdown: AbortSignal;
   readonly log: Logger;
 }): Promise<number> {
@@ -113,4 +102,76 @@ async function listen(
 
 function parseRepoFlags(mappings: readonly string[]): Map<string, string> {
   return new Map(mappings.map((m) => [m.slice(0, m.lastIndexOf('=')), m.slice(m.lastIndexOf('=') + 1)]));
+}
+
+/** The halves `--components` asks for, started, stopped and told of pushes together. */
+interface Controllers {
+  readonly ready: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  onPush(repoURLs: readonly string[]): number;
+}
+
+function buildControllers(
+  config: ControllerConfig,
+  client: KubeClient,
+  log: Logger,
+  metrics: HubMetrics,
+): Controllers {
+  // Credentials come from whichever half runs; the repo cache is made before either.
+  const secretsFrom: { current?: { repositorySecrets(): ReturnType<HubController['repositorySecrets']> } } =
+    {};
+  const repos: GitRepoSource = createRepoSource({
+    localRepos: parseRepoFlags(config.repo),
+    ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
+    credentials: () => secretsFrom.current?.repositorySecrets() ?? [],
+    log,
+  });
+  const appSets = config.components.includes('appsets')
+    ? new HubController({
+        client,
+        namespace: config.namespace,
+        appSetNamespaces: config['applicationset-namespaces'],
+        policy: config.policy,
+        concurrency: config.concurrency,
+        defaultRequeueSeconds: config['requeue-after-seconds'],
+        repos,
+        log,
+        metrics,
+      })
+    : undefined;
+  const sync = config.components.includes('sync')
+    ? new SyncController({
+        hub: client,
+        namespace: config.namespace,
+        repos,
+        tools: {
+          ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
+          ...(config['helm-path'] ? { helm: config['helm-path'] } : {}),
+        },
+        concurrency: config['sync-concurrency'],
+        clusterConcurrency: config['cluster-concurrency'],
+        resyncSeconds: config['resync-seconds'],
+        waveTimeoutSeconds: config['wave-timeout-seconds'],
+        log: log.child({ component: 'sync' }),
+      })
+    : undefined;
+  secretsFrom.current = appSets ?? sync;
+  let started = false;
+  return {
+    get ready() {
+      return started && (appSets?.ready ?? true);
+    },
+    async start() {
+      await Promise.all([appSets?.start(), sync?.start()]);
+      started = true;
+    },
+    async stop() {
+      await Promise.all([appSets?.stop(), sync?.stop()]);
+      repos.close();
+    },
+    onPush(repoURLs) {
+      return (appSets?.onPush(repoURLs) ?? 0) + (sync?.onPush(repoURLs) ?? 0);
+    },
+  };
 }

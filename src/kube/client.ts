@@ -80,8 +80,11 @@ export class KubeClient {
   readonly server: string;
   readonly #config: KubeConfig;
   readonly #discovery = new Map<string, Promise<readonly DiscoveredResource[]>>();
+  readonly #timeoutMs: number;
 
-  constructor(config: KubeConfig) {
+  /** `timeoutMs` bounds every request but watches, so a hung server fails fast (default 30 s). */
+  constructor(config: KubeConfig, options: { timeoutMs?: number } = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
     const cluster = config.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster');
     this.#config = config;
@@ -98,8 +101,12 @@ export class KubeClient {
   }
 
   /** For a cluster registered by a Secret: its server and its `config` (see cluster-config.ts). */
-  static fromClusterConfig(server: string, credentials: ClusterCredentials): KubeClient {
-    return new KubeClient(kubeConfigForCluster(server, credentials));
+  static fromClusterConfig(
+    server: string,
+    credentials: ClusterCredentials,
+    options: { timeoutMs?: number } = {},
+  ): KubeClient {
+    return new KubeClient(kubeConfigForCluster(server, credentials), options);
   }
 
   async list<T extends KubeObject>(type: ResourceType, options: ListOptions = {}): Promise<ListResult<T>> {
@@ -289,7 +296,7 @@ export class KubeClient {
         headers,
         dispatcher: context.getDispatcher(),
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {
       throw unreachable(this.server, err);

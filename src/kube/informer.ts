@@ -29,6 +29,7 @@ export class Informer<T extends KubeObject> {
   #stopWatch: (() => void) | undefined;
   #markSynced!: () => void;
   #loop: Promise<void> | undefined;
+  #connected = false;
   /** Resolves once the first list is in the cache. */
   readonly synced: Promise<void>;
 
@@ -57,6 +58,11 @@ export class Informer<T extends KubeObject> {
     await this.#loop;
   }
 
+  /** False from a failed list or watch until the next successful list: the cache may be stale. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
   list(): T[] {
     return [...this.#store.values()];
   }
@@ -75,6 +81,7 @@ export class Informer<T extends KubeObject> {
       } catch (err) {
         if (this.#stopped.signal.aborted) return;
         needList = true;
+        this.#connected = false;
         if (!isGone(err)) {
           const delay = this.#backoff.next();
           this.#log.warn('list/watch failed; retrying', { error: err, retryInMs: delay });
@@ -99,6 +106,7 @@ export class Informer<T extends KubeObject> {
       }
     }
     this.#resourceVersion = resourceVersion;
+    this.#connected = true;
     this.#markSynced();
   }
 

@@ -1,0 +1,300 @@
+/**
+ * The fan-out reconciler: every Application on the hub rendered from git and applied to its spoke.
+ * One work queue per destination cluster (bounded concurrency each) under a global limit, so a
+ * slow or unreachable spoke holds only its own queue. Triggers: Application changes (spec,
+ * operation, deletion, refresh), cluster Secret and AppProject changes, changes to tracked objects
+ * on the spokes (self-heal, health), git pushes, and a resync period that polls git.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { isDeepStrictEqual } from 'node:util';
+import { appProjectSpecSchema, type AppProjectSpec } from '../api/appproject.ts';
+import { secretSchema, secretType } from '../api/secret.ts';
+import { clusterFromSecret } from '../clusters/from-secret.ts';
+import type { Cluster } from '../clusters/types.ts';
+import type { GitRepoSource } from '../git/index.ts';
+import { WorkQueue } from '../hub/queue.ts';
+import { namespaceFilter, type NamespaceFilter } from '../hub/namespaces.ts';
+import { normalizeRepoURL } from '../hub/triggers.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { Informer } from '../kube/informer.ts';
+import { APP_PROJECTS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
+import type { Logger } from '../log.ts';
+import { Destinations, normalizeServer, type ResolvedDestination } from './destinations.ts';
+import { DiffCache } from './diff.ts';
+import { ClusterCache } from './live-cache.ts';
+import type { OperationOutcome } from './operation.ts';
+import { createRenderer, type ToolOptions } from './render/index.ts';
+import { reconcileApp, type LiveApp } from './reconcile.ts';
+import { instanceName } from './tracking.ts';
+
+export interface SyncControllerOptions {
+  readonly hub: KubeClient;
+  /** The control-plane namespace: cluster Secrets, AppProjects, and Applications. */
+  readonly namespace: string;
+  /** More namespaces whose Applications are served (globs or /regex/). */
+  readonly appNamespaces?: readonly string[];
+  readonly repos: GitRepoSource;
+  readonly tools?: ToolOptions;
+  /** Applications reconciled at once per cluster (default 4). */
+  readonly clusterConcurrency?: number;
+  /** Applications reconciled at once in all (default 32). */
+  readonly concurrency?: number;
+  /** How often every Application is compared again, polling git (default 180 s). */
+  readonly resyncSeconds?: number;
+  /** How long a wave may take to become healthy (default 300 s). */
+  readonly waveTimeoutSeconds?: number;
+  readonly log: Logger;
+}
+
+/** What a benchmark or test wants to know about the work done. */
+export interface SyncStats {
+  reconciles: number;
+  operations: number;
+  writes: number;
+}
+
+/** Tracked objects changing on a spoke are gathered this long before their Application re-runs. */
+const LIVE_COALESCE_MS = 100;
+
+export class SyncController {
+  readonly stats: SyncStats = { reconciles: 0, operations: 0, writes: 0 };
+  readonly #options: SyncControllerOptions;
+  readonly #allowed: NamespaceFilter;
+  readonly #apps: Informer<LiveApp>;
+  readonly #secrets: Informer<KubeObject>;
+  readonly #projects: Informer<KubeObject>;
+  readonly #destinations: Destinations;
+  readonly #caches = new Map<string, ClusterCache>();
+  readonly #queues = new Map<string, WorkQueue>();
+  readonly #queueOf = new Map<string, string>();
+  readonly #limit: LimitFunction;
+  readonly #diffCache = new DiffCache();
+  readonly #lastApplied = new Map<string, string>();
+  readonly #renderer;
+  #stopped = false;
+
+  constructor(options: SyncControllerOptions) {
+    this.#options = options;
+    const { hub, log, namespace } = options;
+    const extra = options.appNamespaces ?? [];
+    this.#allowed = namespaceFilter(namespace, extra);
+    const scope = extra.length === 0 ? { namespace } : {};
+    this.#apps = new Informer(hub, APPLICATIONS, scope, log);
+    this.#secrets = new Informer(
+      hub,
+      SECRETS,
+      { namespace, labelSelector: 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)' },
+      log,
+    );
+    this.#projects = new Informer(hub, APP_PROJECTS, { namespace }, log);
+    this.#destinations = new Destinations(hub);
+    this.#limit = pLimit(options.concurrency ?? 32);
+    this.#renderer = createRenderer({
+      repos: options.repos,
+      ...(options.tools ? { tools: options.tools } : {}),
+    });
+    this.#wireTriggers();
+  }
+
+  async start(): Promise<void> {
+    for (const informer of [this.#secrets, this.#projects, this.#apps]) informer.start();
+    await Promise.all([this.#secrets.synced, this.#projects.synced, this.#apps.synced]);
+    for (const app of this.#apps.list()) this.#enqueue(app);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#queues.values()].map((q) => q.stop()));
+    await Promise.all([this.#apps.stop(), this.#secrets.stop(), this.#projects.stop()]);
+    await Promise.all([...this.#caches.values()].map((c) => c.stop()));
+  }
+
+  /** Waits until no Application is queued or being reconciled. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await Promise.all([...this.#queues.values()].map((q) => q.whenIdle()));
+      if ([...this.#queues.values()].every((q) => q.depth === 0)) return;
+    }
+  }
+
+  /** A verified git push: refresh the repositories and reconcile the Applications reading them. */
+  onPush(repoURLs: readonly string[]): number {
+    const pushed = new Set(repoURLs.map(normalizeRepoURL));
+    for (const url of repoURLs) this.#options.repos.refresh(url);
+    let queued = 0;
+    for (const app of this.#apps.list()) {
+      const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
+      if (!sources.some((s) => pushed.has(normalizeRepoURL(s.repoURL)))) continue;
+      this.#enqueue(app);
+      queued++;
+    }
+    return queued;
+  }
+
+  /** Repository and repo-creds Secrets, for git credentials. */
+  repositorySecrets(): ReturnType<typeof secretSchema.parse>[] {
+    return this.#secrets
+      .list()
+      .map((obj) => secretSchema.safeParse(obj))
+      .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
+      .filter((secret) => secretType(secret) === 'repository' || secretType(secret) === 'repo-creds');
+  }
+
+  #clusters(): Cluster[] {
+    return this.#secrets.list().flatMap((obj) => {
+      const parsed = secretSchema.safeParse(obj);
+      if (!parsed.success || secretType(parsed.data) !== 'cluster') return [];
+      try {
+        return [
+          clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`),
+        ];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  #project(name: string): AppProjectSpec | undefined {
+    const obj = this.#projects.get(this.#options.namespace, name);
+    if (obj === undefined) return undefined;
+    const parsed = appProjectSpecSchema.safeParse(obj['spec'] ?? {});
+    // A project that does not parse permits nothing (an empty spec), rather than everything.
+    return parsed.success ? parsed.data : {};
+  }
+
+  /** The spoke's live cache, rebuilt when the cluster's client is (its Secret changed). */
+  #cacheFor(dest: ResolvedDestination): ClusterCache {
+    const key = normalizeServer(dest.server);
+    const existing = this.#caches.get(key);
+    if (existing?.client === dest.client) return existing;
+    void existing?.stop();
+    const cache = new ClusterCache(
+      dest.client,
+      this.#options.log.child({ cluster: dest.name || dest.server }),
+      (app) => this.#onLiveChange(app),
+    );
+    this.#caches.set(key, cache);
+    return cache;
+  }
+
+  #onLiveChange(instance: string): void {
+    const underscore = instance.indexOf('_');
+    const [ns, name] =
+      underscore < 0
+        ? [this.#options.namespace, instance]
+        : [instance.slice(0, underscore), instance.slice(underscore + 1)];
+    const app = this.#apps.get(ns, name);
+    if (app !== undefined) this.#enqueue(app, LIVE_COALESCE_MS);
+  }
+
+  #enqueue(app: LiveApp, afterMs = 0): void {
+    if (this.#stopped || !this.#allowed(app.metadata.namespace ?? '')) return;
+    const key = objectKey(app);
+    const dest = app.spec?.destination ?? {};
+    const queueName = dest.server ? normalizeServer(dest.server) : `name:${dest.name ?? ''}`;
+    const previous = this.#queueOf.get(key);
+    if (previous !== undefined && previous !== queueName) this.#queues.get(previous)?.add(key);
+    this.#queueOf.set(key, queueName);
+    const queue = this.#queueFor(queueName);
+    if (afterMs > 0) queue.addAfter(key, afterMs);
+    else queue.add(key);
+  }
+
+  #queueFor(name: string): WorkQueue {
+    let queue = this.#queues.get(name);
+    if (queue === undefined) {
+      queue = new WorkQueue({
+        concurrency: this.#options.clusterConcurrency ?? 4,
+        handler: (key) => this.#limit(() => this.#reconcile(key)),
+        onError: (key, err, retryInMs) =>
+          this.#options.log.warn('application reconcile failed; will retry', {
+            app: key,
+            error: err,
+            retryInMs,
+          }),
+      });
+      this.#queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async #reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
+    const slash = key.indexOf('/');
+    const app = this.#apps.get(key.slice(0, slash), key.slice(slash + 1));
+    if (app === undefined || this.#stopped) return {};
+    this.stats.reconciles++;
+    const resyncMs = (this.#options.resyncSeconds ?? 180) * 1000;
+    return reconcileApp(app, {
+      hub: this.#options.hub,
+      controlNamespace: this.#options.namespace,
+      destinations: this.#destinations,
+      clusters: () => this.#clusters(),
+      project: (name) => this.#project(name),
+      renderer: this.#renderer,
+      cacheFor: (dest) => this.#cacheFor(dest),
+      diffCache: this.#diffCache,
+      lastApplied: this.#lastApplied,
+      log: this.#options.log.child({ app: key }),
+      waveTimeoutMs: (this.#options.waveTimeoutSeconds ?? 300) * 1000,
+      resyncMs,
+      onOperation: (outcome: OperationOutcome) => {
+        this.stats.operations++;
+        this.stats.writes += outcome.writes;
+      },
+    });
+  }
+
+  #wireTriggers(): void {
+    this.#apps.on({
+      add: (app) => this.#enqueue(app),
+      update: (app, old) => {
+        if (wantsReconcile(app, old)) this.#enqueue(app);
+      },
+      delete: (app) => this.#forget(app),
+    });
+    const onCluster = (secret: KubeObject): void => {
+      if (secret.metadata.labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') return;
+      const clusters = this.#clusters();
+      this.#destinations.prune(clusters);
+      const data = secretSchema.safeParse(secret);
+      if (!data.success) return;
+      for (const app of this.#apps.list()) if (this.#targets(app, secret)) this.#enqueue(app);
+    };
+    this.#secrets.on({ add: onCluster, update: onCluster, delete: onCluster });
+    const onProject = (project: KubeObject): void => {
+      for (const app of this.#apps.list())
+        if (app.spec?.project === project.metadata.name) this.#enqueue(app);
+    };
+    this.#projects.on({ add: onProject, update: onProject, delete: onProject });
+  }
+
+  /** True when the Application's destination names the cluster this Secret registers. */
+  #targets(app: LiveApp, secret: KubeObject): boolean {
+    const cluster = this.#clusters().find((c) => c.secretName === secret.metadata.name);
+    const dest = app.spec?.destination ?? {};
+    if (cluster === undefined) return true; // deleted or invalid: re-check every Application
+    return (
+      (dest.server !== undefined && normalizeServer(dest.server) === normalizeServer(cluster.server)) ||
+      (dest.name !== undefined && dest.name === cluster.name)
+    );
+  }
+
+  #forget(app: LiveApp): void {
+    const instance = instanceName(app.metadata, this.#options.namespace);
+    for (const key of this.#lastApplied.keys())
+      if (key.startsWith(`${instance}|`)) this.#lastApplied.delete(key);
+    this.#queueOf.delete(objectKey(app));
+  }
+}
+
+/** Our own status writes do not re-trigger; spec, operation, deletion and refresh requests do. */
+function wantsReconcile(app: LiveApp, old: LiveApp): boolean {
+  return (
+    !isDeepStrictEqual(app.spec, old.spec) ||
+    !isDeepStrictEqual(app.operation, old.operation) ||
+    app.metadata.deletionTimestamp !== old.metadata.deletionTimestamp ||
+    !isDeepStrictEqual(app.metadata.finalizers, old.metadata.finalizers) ||
+    app.metadata.annotations?.['argocd.argoproj.io/refresh'] !==
+      old.metadata.annotations?.['argocd.argoproj.io/refresh']
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Is a live object in sync with what git renders? Two steps, cheapest first:
+ * 1. every field the target sets has the same value live (`isSubset`): defaulted fields and
+ *    fields other managers own do not count, and no request is made;
+ * 2. otherwise the target is server-side applied as a dry run, which gives the object the apiserver
+ *    would store (defaults, normalised quantities, removed fields we owned), and that is compared
+ *    with live. Verdicts are cached by (target, live resourceVersion), so a steady state never asks twice.
+ * `ignoreDifferences` rules copy the live value of their fields into the target before comparing.
+ */
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { compileIgnoreRules, type IgnoreRule } from '../hub/ignore-differences.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { isPlainObject } from '../params.ts';
+import { groupOf } from './health/index.ts';
+
+/** One `spec.ignoreDifferences` entry of an Application. */
+export interface ResourceIgnoreRule extends IgnoreRule {
+  readonly group?: string | undefined;
+  readonly kind: string;
+  readonly namespace?: string | undefined;
+}
+
+/** The target with the fields its matching ignore rules name taken from live. */
+export function withIgnoredFromLive(
+  target: KubeObject,
+  live: KubeObject,
+  rules: readonly ResourceIgnoreRule[],
+): KubeObject {
+  const matching = rules.filter(
+    (rule) =>
+      (rule.group ?? '') === groupOf(target.apiVersion) &&
+      rule.kind === target.kind &&
+      anyOrEqual(rule.name, target.metadata.name) &&
+      anyOrEqual(rule.namespace, target.metadata.namespace ?? ''),
+  );
+  if (matching.length === 0) return target;
+  const keepLive = compileIgnoreRules(
+    matching.map(({ jsonPointers, jqPathExpressions }) => ({ jsonPointers, jqPathExpressions })),
+  );
+  return keepLive(target, live, '') as KubeObject;
+}
+
+function anyOrEqual(want: string | undefined, have: string): boolean {
+  return want === undefined || want === '' || want === have;
+}
+
+/** True when every value `want` sets is the same in `have` (lists: same length, item by item). */
+export function isSubset(want: unknown, have: unknown): boolean {
+  if (isPlainObject(want)) {
+    if (!isPlainObject(have)) return false;
+    return Object.entries(want).every(([key, value]) =>
+      value === null ? have[key] === undefined || have[key] === null : isSubset(value, have[key]),
+    );
+  }
+  if (Array.isArray(want)) {
+    if (!Array.isArray(have) || have.length !== want.length) return false;
+    return want.every((item, i) => isSubset(item, have[i]));
+  }
+  return want === have;
+}
+
+const VOLATILE_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'uid',
+  'creationTimestamp',
+  'selfLink',
+] as const;
+
+/** The part of an object a diff looks at: no status, no server bookkeeping. */
+export function comparable(obj: KubeObject): Record<string, unknown> {
+  const { status: _status, metadata, ...rest } = obj as KubeObject & { status?: unknown };
+  const meta: Record<string, unknown> = { ...metadata };
+  for (const field of VOLATILE_METADATA) delete meta[field];
+  return { ...rest, metadata: meta };
+}
+
+/** True when the dry-run result (what applying would store) equals what is stored. */
+export function sameAsLive(dryRun: KubeObject, live: KubeObject): boolean {
+  return isDeepStrictEqual(comparable(dryRun), comparable(live));
+}
+
+export function hashOf(obj: unknown): string {
+  return createHash('sha1').update(JSON.stringify(obj)).digest('base64url');
+}
+
+/** Verdicts of dry-run comparisons, keyed by target hash and live resourceVersion. */
+export class DiffCache {
+  readonly #verdicts = new Map<string, boolean>();
+  readonly #limit: number;
+
+  constructor(limit = 50_000) {
+    this.#limit = limit;
+  }
+
+  get(targetHash: string, live: KubeObject): boolean | undefined {
+    return this.#verdicts.get(`${targetHash}@${live.metadata.resourceVersion ?? ''}`);
+  }
+
+  set(targetHash: string, live: KubeObject, inSync: boolean): void {
+    if (this.#verdicts.size >= this.#limit) this.#verdicts.clear();
+    this.#verdicts.set(`${targetHash}@${live.metadata.resourceVersion ?? ''}`, inSync);
+  }
+}

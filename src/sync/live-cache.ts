@@ -1,0 +1,138 @@
+/**
+ * The live state of one spoke: an informer per resource type the Applications on it use (started
+ * on first use, cluster-wide), and an index of live objects by the Application that tracks them.
+ * Every change to a tracked object is reported, which is what self-heal and health updates run on.
+ */
+import type { KubeClient } from '../kube/client.ts';
+import { Informer } from '../kube/informer.ts';
+import { type KubeObject, type ResourceType } from '../kube/types.ts';
+import type { Logger } from '../log.ts';
+import { trackingOf } from './tracking.ts';
+
+export type TrackedChange = (app: string, obj: KubeObject) => void;
+
+/** How long a first list may take before the cluster counts as unreachable for this reconcile. */
+const SYNC_TIMEOUT_MS = 10_000;
+
+export class ClusterUnreachableError extends Error {
+  override readonly name = 'ClusterUnreachableError';
+}
+
+export function typeKey(type: ResourceType): string {
+  return `${type.group}/${type.version}/${type.plural}`;
+}
+
+export class ClusterCache {
+  readonly client: KubeClient;
+  readonly #log: Logger;
+  readonly #onChange: TrackedChange;
+  readonly #informers = new Map<
+    string,
+    { readonly type: ResourceType; readonly informer: Informer<KubeObject> }
+  >();
+  /** app instance name → type key → object key → live object. */
+  readonly #byApp = new Map<string, Map<string, Map<string, KubeObject>>>();
+
+  constructor(client: KubeClient, log: Logger, onChange: TrackedChange) {
+    this.client = client;
+    this.#log = log;
+    this.#onChange = onChange;
+  }
+
+  /** Starts watching these types (if not yet) and waits for their first lists. */
+  async watch(types: readonly ResourceType[]): Promise<void> {
+    const waits = types.map((type) => this.#informerFor(type).synced);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ClusterUnreachableError(`${this.client.server}: no answer to list/watch`)),
+        SYNC_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([Promise.all(waits), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** False when any watch is failing: what the cache holds may be stale. */
+  get connected(): boolean {
+    for (const { informer } of this.#informers.values()) if (!informer.connected) return false;
+    return true;
+  }
+
+  /** The types watched so far. */
+  get types(): ResourceType[] {
+    return [...this.#informers.values()].map((entry) => entry.type);
+  }
+
+  get(type: ResourceType, namespace: string, name: string): KubeObject | undefined {
+    return this.#informers.get(typeKey(type))?.informer.get(type.namespaced ? namespace : undefined, name);
+  }
+
+  /** Every live object whose tracking id names `app`, with its type. */
+  trackedBy(app: string): { type: ResourceType; obj: KubeObject }[] {
+    const found: { type: ResourceType; obj: KubeObject }[] = [];
+    for (const [key, objects] of this.#byApp.get(app) ?? []) {
+      const type = this.#informers.get(key)?.type;
+      if (type !== undefined) for (const obj of objects.values()) found.push({ type, obj });
+    }
+    return found;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#informers.values()].map(({ informer }) => informer.stop()));
+    this.#informers.clear();
+    this.#byApp.clear();
+  }
+
+  #informerFor(type: ResourceType): Informer<KubeObject> {
+    const key = typeKey(type);
+    const existing = this.#informers.get(key);
+    if (existing !== undefined) return existing.informer;
+    const informer = new Informer<KubeObject>(this.client, type, {}, this.#log);
+    const index = (obj: KubeObject, old?: KubeObject): void => {
+      if (old !== undefined) this.#unindex(key, old);
+      const app = trackingOf(obj)?.app;
+      if (app === undefined) return;
+      let types = this.#byApp.get(app);
+      if (types === undefined) this.#byApp.set(app, (types = new Map<string, Map<string, KubeObject>>()));
+      let objects = types.get(key);
+      if (objects === undefined) types.set(key, (objects = new Map<string, KubeObject>()));
+      objects.set(objectKeyOf(obj), obj);
+    };
+    const report = (obj: KubeObject, old?: KubeObject): void => {
+      for (const o of old === undefined ? [obj] : [obj, old]) {
+        const app = trackingOf(o)?.app;
+        if (app !== undefined) this.#onChange(app, o);
+      }
+    };
+    informer.on({
+      add: (obj) => {
+        index(obj);
+        report(obj);
+      },
+      update: (obj, old) => {
+        index(obj, old);
+        report(obj, old);
+      },
+      delete: (obj) => {
+        this.#unindex(key, obj);
+        report(obj);
+      },
+    });
+    this.#informers.set(key, { type, informer });
+    informer.start();
+    return informer;
+  }
+
+  #unindex(key: string, obj: KubeObject): void {
+    const app = trackingOf(obj)?.app;
+    if (app !== undefined) this.#byApp.get(app)?.get(key)?.delete(objectKeyOf(obj));
+  }
+}
+
+function objectKeyOf(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}

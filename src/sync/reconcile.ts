@@ -1,0 +1,521 @@
+/**
+ * One Application, reconciled: check it against its AppProject, render its source, compare with its
+ * spoke, run a sync operation when one is asked for (the `operation` field, or automated sync on a
+ * new revision or drift with selfHeal), and write what is true into its status. A failure to
+ * render or to reach the spoke is a condition and Unknown status, never a prune or a delete.
+ */
+import { RESOURCES_FINALIZER, type ApplicationSource } from '../api/application.ts';
+import type { AppProjectSpec } from '../api/appproject.ts';
+import type { Cluster } from '../clusters/types.ts';
+import { SpokesError } from '../errors.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { APPLICATIONS, type KubeObject } from '../kube/types.ts';
+import type { Logger } from '../log.ts';
+import { compareApp, resourceStatusEntry, type Comparison } from './compare.ts';
+import type { Destinations, ResolvedDestination } from './destinations.ts';
+import type { DiffCache, ResourceIgnoreRule } from './diff.ts';
+import type { ClusterCache } from './live-cache.ts';
+import { runSync, type OperationOutcome } from './operation.ts';
+import { parseDurationMs } from './options.ts';
+import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts';
+import type { Renderer } from './render/index.ts';
+import {
+  statusChanged,
+  historyEntry,
+  type AppStatus,
+  type Condition,
+  type OperationState,
+} from './status.ts';
+import { prepareTargets, type Target } from './targets.ts';
+import { instanceName } from './tracking.ts';
+
+export interface LiveApp extends KubeObject {
+  spec: {
+    project: string;
+    source?: ApplicationSource;
+    sources?: ApplicationSource[];
+    destination: { server?: string; name?: string; namespace?: string };
+    syncPolicy?: SyncPolicy;
+    ignoreDifferences?: ResourceIgnoreRule[];
+    revisionHistoryLimit?: number;
+  };
+  status?: AppStatus;
+  operation?: { sync?: ManualSync; initiatedBy?: Record<string, unknown>; retry?: RetryPolicy };
+}
+
+interface SyncPolicy {
+  automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean };
+  syncOptions?: string[];
+  managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  retry?: RetryPolicy;
+}
+
+interface RetryPolicy {
+  limit?: number;
+  backoff?: { duration?: string; factor?: number; maxDuration?: string };
+}
+
+interface ManualSync {
+  revision?: string;
+  prune?: boolean;
+  syncOptions?: string[];
+}
+
+export interface ReconcileDeps {
+  readonly hub: KubeClient;
+  readonly controlNamespace: string;
+  readonly destinations: Destinations;
+  readonly clusters: () => readonly Cluster[];
+  readonly project: (name: string) => AppProjectSpec | undefined;
+  readonly renderer: Renderer;
+  readonly cacheFor: (dest: ResolvedDestination) => ClusterCache;
+  readonly diffCache: DiffCache;
+  /** Target hash last applied, by `<app>|<resource key>`. */
+  readonly lastApplied: Map<string, string>;
+  readonly log: Logger;
+  readonly waveTimeoutMs: number;
+  readonly resyncMs: number;
+  readonly now?: () => Date;
+  readonly onOperation?: (outcome: OperationOutcome, durationMs: number) => void;
+}
+
+export interface ReconcileResult {
+  readonly requeueAfterMs?: number;
+}
+
+interface Prepared {
+  readonly dest: ResolvedDestination;
+  readonly cache: ClusterCache;
+  readonly targets: Target[];
+  readonly revision: string;
+  readonly sourceType: string;
+}
+
+class ConditionError extends Error {
+  readonly type: string;
+  constructor(type: string, message: string) {
+    super(message);
+    this.type = type;
+  }
+}
+
+const FINALIZER_POLL_MS = 500;
+
+/** One reconcile of one Application: what every step needs. */
+interface Run {
+  readonly app: LiveApp;
+  readonly instance: string;
+  readonly deps: ReconcileDeps;
+}
+
+interface Outcome {
+  readonly result: OperationOutcome;
+  readonly startedAt: string;
+  readonly op: Record<string, unknown>;
+}
+
+export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<ReconcileResult> {
+  if (app.metadata.deletionTimestamp !== undefined) return finalize(app, deps);
+  const run: Run = { app, instance: instanceName(app.metadata, deps.controlNamespace), deps };
+  let prepared: Prepared;
+  let comparison: Comparison;
+  try {
+    prepared = await prepare(run);
+    comparison = await compareWith(run, prepared);
+  } catch (err) {
+    await writeStatus(run, unknownStatus(run, err), false);
+    // Render and connection errors retry on the resync clock, spokes and git being what they are.
+    return { requeueAfterMs: Math.min(deps.resyncMs, 30_000) };
+  }
+  const operation = manualOperation(app) ?? automatedOperation(app, comparison, prepared);
+  let outcome: Outcome | undefined;
+  if (operation !== undefined) {
+    const startedAt = now(deps).toISOString();
+    const started = Date.now();
+    const result = await runWithRetry(run, prepared, comparison, operation);
+    deps.onOperation?.(result, Date.now() - started);
+    for (const key of result.applied.keys()) {
+      const target = prepared.targets.find((t) => t.key === key);
+      if (target !== undefined) deps.lastApplied.set(`${run.instance}|${key}`, target.hash);
+    }
+    outcome = { result, startedAt, op: operation.record };
+    comparison = await compareWith(run, prepared, result);
+  }
+  const status = buildStatus(run, { prepared, comparison, outcome });
+  await writeStatus(run, status, operation?.manual === true);
+  return { requeueAfterMs: deps.resyncMs };
+}
+
+async function prepare(run: Run): Promise<Prepared> {
+  const { app, deps } = run;
+  const { project, dest, sources } = placement(run);
+  const namespace = app.spec.destination.namespace ?? '';
+  const rendered = await renderSources(run, sources);
+  let targets: Target[];
+  try {
+    targets = await prepareTargets(dest.client, rendered.objects, { instance: run.instance, namespace });
+  } catch (err) {
+    throw new ConditionError('ComparisonError', messageOf(err));
+  }
+  const denied = checkResources(project, app.spec.project, targets);
+  if (denied !== undefined) throw new ConditionError('InvalidSpecError', denied);
+  const cache = deps.cacheFor(dest);
+  const where = `cluster ${dest.name || dest.server} unreachable`;
+  try {
+    await cache.watch(uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]));
+  } catch (err) {
+    throw new ConditionError('ComparisonError', `${where}: ${messageOf(err)}`);
+  }
+  if (!cache.connected) throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
+  return { dest, cache, targets, revision: rendered.revision, sourceType: rendered.sourceType };
+}
+
+/** The project, destination and sources, checked against each other. */
+function placement(run: Run): {
+  project: AppProjectSpec;
+  dest: ResolvedDestination;
+  sources: ApplicationSource[];
+} {
+  const { app, deps } = run;
+  const projectName = app.spec.project;
+  const project = deps.project(projectName) ?? (projectName === 'default' ? DEFAULT_PROJECT : undefined);
+  if (project === undefined) {
+    throw new ConditionError(
+      'InvalidSpecError',
+      `Application referencing project ${projectName} which does not exist`,
+    );
+  }
+  let dest: ResolvedDestination;
+  try {
+    dest = deps.destinations.resolve(app.spec.destination, deps.clusters());
+  } catch (err) {
+    throw new ConditionError('InvalidSpecError', messageOf(err));
+  }
+  const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
+  if (sources.length === 0) {
+    throw new ConditionError('InvalidSpecError', 'spec.source or spec.sources is required');
+  }
+  const namespace = app.spec.destination.namespace ?? '';
+  const violation = checkProject(project, projectName, sources, { ...dest, namespace });
+  if (violation !== undefined) throw new ConditionError('InvalidSpecError', violation);
+  return { project, dest, sources };
+}
+
+async function renderSources(
+  run: Run,
+  sources: readonly ApplicationSource[],
+): Promise<{ objects: KubeObject[]; revision: string; sourceType: string }> {
+  const objects: KubeObject[] = [];
+  const revisions: string[] = [];
+  let sourceType = '';
+  const namespace = run.app.spec.destination.namespace ?? '';
+  for (const source of sources) {
+    // A source that only names values files for others (`ref`) renders nothing itself.
+    if (source.ref !== undefined && source.path === undefined && source.chart === undefined) continue;
+    try {
+      const rendered = await run.deps.renderer.render({ source, appName: run.app.metadata.name, namespace });
+      objects.push(...rendered.objects);
+      revisions.push(rendered.revision.commit);
+      sourceType ||= rendered.type;
+    } catch (err) {
+      throw new ConditionError(
+        'ComparisonError',
+        `failed to render ${source.repoURL} ${source.path ?? ''}: ${messageOf(err)}`,
+      );
+    }
+  }
+  return { objects, revision: revisions.join(','), sourceType };
+}
+
+function uniqueTypes<T extends { group: string; version: string; plural: string }>(types: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const t of types) seen.set(`${t.group}/${t.version}/${t.plural}`, t);
+  return [...seen.values()];
+}
+
+function compareWith(run: Run, prepared: Prepared, outcome?: OperationOutcome): Promise<Comparison> {
+  const { app, deps, instance } = run;
+  const lastApplied = new Map<string, string>();
+  for (const t of prepared.targets) {
+    const hash = deps.lastApplied.get(`${instance}|${t.key}`);
+    if (hash !== undefined) lastApplied.set(t.key, hash);
+  }
+  return compareApp({
+    instance,
+    self: { namespace: app.metadata.namespace ?? '', name: app.metadata.name },
+    targets: prepared.targets,
+    cache: prepared.cache,
+    ignore: app.spec.ignoreDifferences ?? [],
+    diffCache: deps.diffCache,
+    lastApplied,
+    ...(outcome ? { overrides: { applied: outcome.applied, pruned: outcome.pruned } } : {}),
+  });
+}
+
+interface PendingOperation {
+  readonly manual: boolean;
+  readonly prune: boolean;
+  readonly syncOptions: readonly string[];
+  readonly retry: RetryPolicy | undefined;
+  /** The `operation` as recorded in status.operationState. */
+  readonly record: Record<string, unknown>;
+}
+
+/** A sync requested through the `operation` field (`spokes sync`, `argocd app sync`). */
+function manualOperation(app: LiveApp): PendingOperation | undefined {
+  const sync = app.operation?.sync;
+  if (sync === undefined) return undefined;
+  const policy = app.spec.syncPolicy ?? {};
+  return {
+    manual: true,
+    prune: sync.prune === true,
+    syncOptions: [...(policy.syncOptions ?? []), ...(sync.syncOptions ?? [])],
+    retry: app.operation?.retry ?? policy.retry,
+    record: { ...app.operation },
+  };
+}
+
+/** The sync Argo CD's automated policy would start now, if any. */
+function automatedOperation(
+  app: LiveApp,
+  comparison: Comparison,
+  prepared: Prepared,
+): PendingOperation | undefined {
+  const policy = app.spec.syncPolicy ?? {};
+  const auto = policy.automated;
+  if (auto === undefined || auto === null || comparison.status !== 'OutOfSync') return undefined;
+  const prune = auto.prune === true;
+  if (comparison.outOfSync.size === 0 && !prune) return undefined;
+  if (prepared.targets.length === 0 && auto.allowEmpty !== true) return undefined;
+  if (!automatedMayRun(app.status?.operationState, prepared.revision, auto.selfHeal === true))
+    return undefined;
+  const syncOptions = policy.syncOptions ?? [];
+  return {
+    manual: false,
+    prune,
+    syncOptions,
+    retry: policy.retry,
+    record: {
+      sync: { revision: prepared.revision, prune, syncOptions },
+      initiatedBy: { automated: true },
+      ...(policy.retry ? { retry: policy.retry } : {}),
+    },
+  };
+}
+
+/**
+ * Automated sync runs once per new revision: the same revision again is not retried after a
+ * failure, and after a success only selfHeal re-syncs it (the cluster drifted).
+ */
+function automatedMayRun(last: OperationState | undefined, revision: string, selfHeal: boolean): boolean {
+  const initiatedBy = last?.operation?.['initiatedBy'] as { automated?: boolean } | undefined;
+  if (initiatedBy?.automated !== true || last?.syncResult?.revision !== revision) return true;
+  return last.phase === 'Succeeded' && selfHeal;
+}
+
+async function runWithRetry(
+  run: Run,
+  prepared: Prepared,
+  comparison: Comparison,
+  operation: PendingOperation,
+): Promise<OperationOutcome> {
+  const { app, deps } = run;
+  const limit = operation.retry?.limit ?? 0;
+  const backoff = operation.retry?.backoff ?? {};
+  let delay = parseDurationMs(backoff.duration, 5000);
+  const maxDelay = parseDurationMs(backoff.maxDuration, 180_000);
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await runSync({
+      client: prepared.dest.client,
+      cache: prepared.cache,
+      destinationNamespace: app.spec.destination.namespace ?? '',
+      targets: prepared.targets,
+      apply: comparison.outOfSync,
+      orphans: comparison.orphans,
+      prune: operation.prune,
+      syncOptions: operation.syncOptions,
+      ...(app.spec.syncPolicy?.managedNamespaceMetadata
+        ? { managedNamespaceMetadata: app.spec.syncPolicy.managedNamespaceMetadata }
+        : {}),
+      waveTimeoutMs: deps.waveTimeoutMs,
+    });
+    // A negative limit retries for ever, as in Argo CD.
+    if (outcome.phase === 'Succeeded' || (limit >= 0 && attempt >= limit)) return outcome;
+    deps.log.info('sync failed; retrying', {
+      app: app.metadata.name,
+      attempt: attempt + 1,
+      retryInMs: delay,
+    });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(maxDelay, delay * (backoff.factor ?? 2));
+  }
+}
+
+function now(deps: ReconcileDeps): Date {
+  return deps.now?.() ?? new Date();
+}
+
+function buildStatus(
+  run: Run,
+  state: { prepared: Prepared; comparison: Comparison; outcome: Outcome | undefined },
+): AppStatus {
+  const { app, deps } = run;
+  const { prepared, comparison, outcome } = state;
+  const previous = app.status ?? {};
+  const at = now(deps).toISOString();
+  const source = app.spec.source ?? app.spec.sources?.[0];
+  const conditions: Condition[] = [];
+  let operationState = previous.operationState;
+  let history = previous.history ?? [];
+  if (outcome !== undefined) {
+    const { result, startedAt, op } = outcome;
+    operationState = {
+      operation: op,
+      phase: result.phase,
+      message: result.message,
+      syncResult: {
+        resources: [...result.resources],
+        revision: prepared.revision,
+        ...(source ? { source } : {}),
+      },
+      startedAt,
+      finishedAt: at,
+    };
+    if (result.phase === 'Succeeded') {
+      const limit = app.spec.revisionHistoryLimit ?? 10;
+      history = [
+        ...history,
+        historyEntry(history, { revision: prepared.revision, source, startedAt, deployedAt: at }),
+      ].slice(-Math.max(limit, 1));
+    } else {
+      conditions.push({ type: 'SyncError', message: result.message, lastTransitionTime: at });
+    }
+  }
+  return {
+    ...previous,
+    sync: {
+      status: comparison.status,
+      revision: prepared.revision,
+      comparedTo: { ...(source ? { source } : {}), destination: app.spec.destination },
+    },
+    health: comparison.health,
+    resources: comparison.resources.map(resourceStatusEntry),
+    ...(operationState ? { operationState } : {}),
+    ...(history.length > 0 ? { history } : {}),
+    sourceType: prepared.sourceType,
+    reconciledAt: at,
+    conditions: keepTransitionTimes(previous.conditions ?? [], conditions),
+  };
+}
+
+function unknownStatus(run: Run, err: unknown): AppStatus {
+  const { app, deps } = run;
+  const type = err instanceof ConditionError ? err.type : 'ComparisonError';
+  if (!(err instanceof ConditionError))
+    deps.log.warn('reconcile failed', { app: app.metadata.name, error: err });
+  const previous = app.status ?? {};
+  const at = now(deps).toISOString();
+  return {
+    ...previous,
+    sync: { ...(previous.sync ?? {}), status: 'Unknown' },
+    health: { status: 'Unknown' },
+    reconciledAt: at,
+    conditions: keepTransitionTimes(previous.conditions ?? [], [
+      { type, message: messageOf(err), lastTransitionTime: at },
+    ]),
+  };
+}
+
+/** Conditions that did not change keep their first transition time. */
+function keepTransitionTimes(previous: readonly Condition[], next: readonly Condition[]): Condition[] {
+  return next.map((c) => {
+    const same = previous.find((p) => p.type === c.type && p.message === c.message);
+    return same?.lastTransitionTime ? { ...c, lastTransitionTime: same.lastTransitionTime } : c;
+  });
+}
+
+/**
+ * Writes the status when something in it changed (reconciledAt alone is refreshed once per resync
+ * period), and removes a finished manual `operation`, in one JSON patch.
+ */
+async function writeStatus(run: Run, status: AppStatus, clearOperation: boolean): Promise<void> {
+  const { app, deps } = run;
+  const previous = app.status ?? {};
+  const stale =
+    previous.reconciledAt === undefined ||
+    now(deps).getTime() - Date.parse(previous.reconciledAt) >= deps.resyncMs;
+  if (!clearOperation && !stale && !statusChanged(previous, status)) return;
+  const patch: unknown[] = [{ op: 'add', path: '/status', value: status }];
+  if (clearOperation) patch.push({ op: 'remove', path: '/operation' });
+  await deps.hub.patch(APPLICATIONS, { namespace: app.metadata.namespace, name: app.metadata.name }, patch, {
+    type: 'json',
+  });
+}
+
+/**
+ * A deleted Application with the resources finalizer: its tracked resources on the spoke are
+ * deleted, and once none is left the finalizer is removed so the Application goes.
+ */
+async function finalize(app: LiveApp, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const finalizers = app.metadata.finalizers ?? [];
+  if (!finalizers.includes(RESOURCES_FINALIZER)) return {};
+  const instance = instanceName(app.metadata, deps.controlNamespace);
+  let dest: ResolvedDestination | undefined;
+  try {
+    dest = deps.destinations.resolve(app.spec.destination, deps.clusters());
+  } catch {
+    // The cluster is gone: nothing can be deleted there, and the Application must not hang.
+    deps.log.warn('destination cluster gone; removing the finalizer without deleting resources', {
+      app: app.metadata.name,
+    });
+  }
+  if (dest !== undefined) {
+    const cache = deps.cacheFor(dest);
+    await cache.watch(await statusTypes(app, dest));
+    if (!cache.connected)
+      throw new SpokesError('RenderFailed', `cluster ${dest.server} unreachable; deletion waits`);
+    const live = cache.trackedBy(instance);
+    if (live.length > 0) {
+      await Promise.all(
+        live
+          .filter(({ obj }) => obj.metadata.deletionTimestamp === undefined)
+          .map(({ type, obj }) =>
+            dest.client.delete(type, obj.metadata.namespace, obj.metadata.name, {
+              propagationPolicy: 'Foreground',
+            }),
+          ),
+      );
+      return { requeueAfterMs: FINALIZER_POLL_MS };
+    }
+  }
+  const index = finalizers.indexOf(RESOURCES_FINALIZER);
+  await deps.hub.patch(
+    APPLICATIONS,
+    { namespace: app.metadata.namespace, name: app.metadata.name },
+    [
+      { op: 'test', path: `/metadata/finalizers/${index}`, value: RESOURCES_FINALIZER },
+      { op: 'remove', path: `/metadata/finalizers/${index}` },
+    ],
+    { type: 'json' },
+  );
+  return {};
+}
+
+/** The resource types the status lists (so a restarted controller finds what to delete). */
+async function statusTypes(app: LiveApp, dest: ResolvedDestination) {
+  const types = await Promise.all(
+    (app.status?.resources ?? []).map(async (r) => {
+      const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+      try {
+        return [await dest.client.resourceFor(apiVersion, r.kind)];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return uniqueTypes(types.flat());
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
