@@ -2,12 +2,14 @@
 import { SpokesError } from '../errors.ts';
 import { runControllerCommand } from './controller.ts';
 import { runGenerate } from './generate.ts';
+import { runSyncCommand } from './sync.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
 
 type Command = (args: readonly string[], io: CommandIO) => Promise<number>;
 
 const commands: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
   generate: { run: runGenerate, summary: 'render the Applications of ApplicationSet files, offline' },
+  sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
   controller: {
     run: runControllerCommand,
     summary: 'run the ApplicationSet controller against a hub cluster',

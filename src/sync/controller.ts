@@ -70,6 +70,8 @@ export class SyncController {
   readonly #limit: LimitFunction;
   readonly #diffCache = new DiffCache();
   readonly #lastApplied = new Map<string, string>();
+  /** resourceVersion of each Application after our last write to it. */
+  readonly #written = new Map<string, number>();
   readonly #renderer;
   #stopped = false;
 
@@ -219,8 +221,7 @@ export class SyncController {
   }
 
   async #reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
-    const slash = key.indexOf('/');
-    const app = this.#apps.get(key.slice(0, slash), key.slice(slash + 1));
+    const app = await this.#freshApp(key);
     if (app === undefined || this.#stopped) return {};
     this.stats.reconciles++;
     const resyncMs = (this.#options.resyncSeconds ?? 180) * 1000;
@@ -237,11 +238,26 @@ export class SyncController {
       log: this.#options.log.child({ app: key }),
       waveTimeoutMs: (this.#options.waveTimeoutSeconds ?? 300) * 1000,
       resyncMs,
+      onWritten: (written) => this.#written.set(key, Number(written.metadata.resourceVersion ?? 0)),
       onOperation: (outcome: OperationOutcome) => {
         this.stats.operations++;
         this.stats.writes += outcome.writes;
       },
     });
+  }
+
+  /**
+   * The Application from the informer, unless the informer has not yet seen our last write to it:
+   * then from the hub, so a reconcile never acts on a status (or operation) it already replaced.
+   */
+  async #freshApp(key: string): Promise<LiveApp | undefined> {
+    const slash = key.indexOf('/');
+    const [namespace, name] = [key.slice(0, slash), key.slice(slash + 1)];
+    const cached = this.#apps.get(namespace, name);
+    const written = this.#written.get(key);
+    if (cached === undefined || written === undefined) return cached;
+    if (Number(cached.metadata.resourceVersion ?? 0) >= written) return cached;
+    return this.#options.hub.get<LiveApp>(APPLICATIONS, namespace, name);
   }
 
   #wireTriggers(): void {
@@ -284,6 +300,7 @@ export class SyncController {
     for (const key of this.#lastApplied.keys())
       if (key.startsWith(`${instance}|`)) this.#lastApplied.delete(key);
     this.#queueOf.delete(objectKey(app));
+    this.#written.delete(objectKey(app));
   }
 }
 

@@ -77,6 +77,8 @@ export interface ReconcileDeps {
   readonly resyncMs: number;
   readonly now?: () => Date;
   readonly onOperation?: (outcome: OperationOutcome, durationMs: number) => void;
+  /** The Application as our status write left it (the informer may take a moment to see it). */
+  readonly onWritten?: (app: KubeObject) => void;
 }
 
 export interface ReconcileResult {
@@ -123,7 +125,9 @@ export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<R
     prepared = await prepare(run);
     comparison = await compareWith(run, prepared);
   } catch (err) {
-    await writeStatus(run, unknownStatus(run, err), false);
+    // A requested sync that cannot even start fails now, with the reason, rather than waiting.
+    const manual = app.operation?.sync !== undefined;
+    await writeStatus(run, unknownStatus(run, err), manual);
     // Render and connection errors retry on the resync clock, spokes and git being what they are.
     return { requeueAfterMs: Math.min(deps.resyncMs, 30_000) };
   }
@@ -415,8 +419,19 @@ function unknownStatus(run: Run, err: unknown): AppStatus {
     deps.log.warn('reconcile failed', { app: app.metadata.name, error: err });
   const previous = app.status ?? {};
   const at = now(deps).toISOString();
+  const failedOperation: OperationState | undefined =
+    app.operation?.sync === undefined
+      ? undefined
+      : {
+          operation: { ...app.operation },
+          phase: 'Error',
+          message: messageOf(err),
+          startedAt: at,
+          finishedAt: at,
+        };
   return {
     ...previous,
+    ...(failedOperation ? { operationState: failedOperation } : {}),
     sync: { ...(previous.sync ?? {}), status: 'Unknown' },
     health: { status: 'Unknown' },
     reconciledAt: at,
@@ -447,9 +462,13 @@ async function writeStatus(run: Run, status: AppStatus, clearOperation: boolean)
   if (!clearOperation && !stale && !statusChanged(previous, status)) return;
   const patch: unknown[] = [{ op: 'add', path: '/status', value: status }];
   if (clearOperation) patch.push({ op: 'remove', path: '/operation' });
-  await deps.hub.patch(APPLICATIONS, { namespace: app.metadata.namespace, name: app.metadata.name }, patch, {
-    type: 'json',
-  });
+  const written = await deps.hub.patch<KubeObject>(
+    APPLICATIONS,
+    { namespace: app.metadata.namespace, name: app.metadata.name },
+    patch,
+    { type: 'json' },
+  );
+  deps.onWritten?.(written);
 }
 
 /**

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createGitRepo, type GitRepo } from '../harness/git-repo.ts';
 import { markPodsReady, pollUntil, registerSpoke, useHarness } from '../harness/index.ts';
+import { main } from '../../src/cli/main.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import {
   APP_PROJECTS,
@@ -330,6 +331,33 @@ describe('fan-out sync to real spokes', () => {
       'operation done',
     );
     assert.ok(status.operationState?.syncResult?.resources?.length);
+  });
+
+  test('spokes sync APP runs a manual sync (with prune) and reports each resource', async () => {
+    await hub.create(APPLICATIONS, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'manual', namespace: NS },
+      spec: {
+        project: 'default',
+        source: { repoURL: URL, path: 'plain', targetRevision: 'main' },
+        destination: { name: 'spoke-b', namespace: 'manual' },
+        syncPolicy: { syncOptions: ['CreateNamespace=true'] },
+      },
+    });
+    await waitForApp(hub, NS, 'manual', (s) => s.sync?.status === 'OutOfSync', 'OutOfSync before the sync');
+    assert.equal(await spokeB.get(CM_TYPE, 'manual', 'plain-config'), undefined, 'no automated sync');
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) };
+    const kubeconfig = harness().hub.kubeconfigPath;
+    const code = await main(['sync', 'manual', '--kubeconfig', kubeconfig, '-n', NS, '--prune'], io);
+    assert.equal(code, 0, out.join(''));
+    assert.match(out.join(''), /manual: Succeeded/);
+    assert.match(out.join(''), /ConfigMap\/manual\/plain-config {2}Synced/);
+    assert.ok(await spokeB.get(CM_TYPE, 'manual', 'plain-config'));
+    await waitForApp(hub, NS, 'manual', isSynced, 'Synced after spokes sync');
+    const unknown = await main(['sync', 'no-such-app', '--kubeconfig', kubeconfig, '-n', NS], io);
+    assert.equal(unknown, 1);
   });
 
   test('an AppProject violation is refused and nothing is applied', async () => {
