@@ -45,18 +45,18 @@ export async function checkSymlinks(root: string): Promise<void> {
   }
 }
 
-/** Writes the commit's tree into `dest` (created if missing). */
+/** Writes the tree of `treeish` (a commit, or `commit:folder`) into `dest` (created if missing). */
 export async function exportCommit(
   runner: GitRunner,
   gitDir: string,
-  commit: string,
+  treeish: string,
   dest: string,
 ): Promise<void> {
   await mkdir(dest, { recursive: true });
   const scratch = await mkdtemp(join(tmpdir(), 'spokes-archive-'));
   const archive = join(scratch, 'tree.tar');
   try {
-    await runner.run(gitDir, ['archive', '--format=tar', `--output=${archive}`, commit]);
+    await runner.run(gitDir, ['archive', '--format=tar', `--output=${archive}`, treeish]);
     await exec('tar', ['-x', '-f', archive, '-C', dest]);
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -29,6 +29,8 @@ export interface RepoInit {
   readonly head: string;
   /** Fetches from the remote (mirrors); `force` ignores the refresh interval. None for local repos. */
   readonly update?: (force: boolean) => Promise<void>;
+  /** A folder of the repository that stands as its root (a `--repo` path inside a repository). */
+  readonly root?: string;
 }
 
 const TREE_CACHE_SIZE = 8;
@@ -94,7 +96,8 @@ export class Repo {
 
   /** Writes the commit's files into `dest` (see export.ts). */
   async exportTo(commit: string, dest: string): Promise<void> {
-    await this.#settings.limit(() => exportCommit(this.#settings.runner, this.#init.gitDir, commit, dest));
+    const treeish = this.#treeish(commit);
+    await this.#settings.limit(() => exportCommit(this.#settings.runner, this.#init.gitDir, treeish, dest));
   }
 
   /** A regular file's bytes, symlinks followed inside the tree. */
@@ -163,9 +166,14 @@ export class Repo {
   }
 
   async #listTree(commit: string, directoriesOnly: boolean): Promise<Tree> {
-    const args = lsTreeArgs(commit, directoriesOnly);
+    const args = lsTreeArgs(this.#treeish(commit), directoriesOnly);
     const output = await this.#settings.limit(() => this.#settings.runner.run(this.#init.gitDir, args));
     return new Tree(parseLsTree(output));
+  }
+
+  /** The commit, or its root folder's tree when the repository is rooted in a folder. */
+  #treeish(commit: string): string {
+    return this.#init.root === undefined ? commit : `${commit}:${this.#init.root}`;
   }
 
   #remember(key: string, tree: Promise<Tree>): void {

@@ -205,8 +205,31 @@ describe('a local repository (--repo URL=PATH)', () => {
     const other = createRepoSource({ localRepos: new Map([[URL, dir]]), cacheDir: dir });
     const err = await rejection(other.resolve(URL, 'main'));
     assert.equal(err.code, 'RepoNotFound');
-    assert.match(err.message, /is not a git repository \(given with --repo\)/);
+    assert.match(err.message, /is not a git repository or a folder in one \(given with --repo\)/);
     await rm(dir, { recursive: true });
+  });
+
+  test('a --repo folder inside a repository is read as the root of its own repository', async () => {
+    const sub = createRepoSource({
+      localRepos: new Map([[URL, join(repo.path, 'apps')]]),
+      cacheDir: repo.path,
+    });
+    try {
+      const at = await sub.resolve(URL, 'main');
+      assert.equal(at.commit, await repo.revParse('main'));
+      const paths = (await sub.listTree(at)).map((entry) => entry.path);
+      assert.deepEqual(paths, ['a', 'a/config.json', 'b', 'b/values.yaml']);
+      assert.equal((await sub.readFile(at, 'a/config.json')).toString(), '{"name": "a"}');
+      // Nothing above the folder can be reached.
+      const err = await rejection(sub.readFile(at, '../big.json'));
+      assert.equal(err.code, 'PathOutsideRepo');
+      const dest = await mkdtemp(join(tmpdir(), 'spokes-sub-export-'));
+      await sub.exportTree(at, dest);
+      assert.equal(await readFile(join(dest, 'b/values.yaml'), 'utf8'), 'x: 1');
+      await rm(dest, { recursive: true });
+    } finally {
+      sub.close();
+    }
   });
 });
 

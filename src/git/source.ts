@@ -4,7 +4,7 @@
  * removed), the revision and, for reads, the path.
  */
 import { access } from 'node:fs/promises';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
 import type { Secret } from '../api/secret.ts';
 import { SpokesError } from '../errors.ts';
@@ -116,22 +116,29 @@ interface SourceContext {
   readonly log: Logger;
 }
 
-/** A `--repo URL=PATH` repository: its own branches and tags, read in place. */
+/**
+ * A `--repo URL=PATH` repository: its own branches and tags, read in place. PATH may also be a
+ * folder inside a repository (`--repo URL=examples/fleet`): that folder is then the repository's
+ * root, as if it had been pushed on its own, and nothing above it can be read.
+ */
 async function localRepo(path: string, context: SourceContext): Promise<Repo> {
   const dir = resolvePath(path);
   const notARepo = (err: unknown): SpokesError =>
-    new SpokesError('RepoNotFound', `${dir} is not a git repository (given with --repo)`, { cause: err });
+    new SpokesError('RepoNotFound', `${dir} is not a git repository or a folder in one (given with --repo)`, {
+      cause: err,
+    });
   await access(dir).catch((err: unknown) => {
     throw notARepo(err);
   });
-  // The ceiling stops git from finding a repository that merely contains the folder.
-  const env = { GIT_CEILING_DIRECTORIES: dirname(dir) };
-  const gitDir = await context.runner
-    .run(dir, ['rev-parse', '--absolute-git-dir'], env)
-    .catch((err: unknown) => {
-      throw notARepo(err);
-    });
-  return new Repo({ gitDir: gitDir.trim(), head: 'HEAD' }, context.repoSettings);
+  const [gitDir = '', prefix = ''] = (
+    await context.runner
+      .run(dir, ['rev-parse', '--absolute-git-dir', '--show-prefix'])
+      .catch((err: unknown) => {
+        throw notARepo(err);
+      })
+  ).split('\n');
+  const root = prefix.trim().replace(/\/$/, '');
+  return new Repo({ gitDir: gitDir.trim(), head: 'HEAD', ...(root ? { root } : {}) }, context.repoSettings);
 }
 
 /** A remote repository, through a bare mirror in the cache folder. */

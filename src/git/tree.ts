@@ -21,9 +21,9 @@ export class Tree {
   }
 }
 
-/** `ls-tree -r -t -z` arguments for a commit (`-d`: trees only). */
-export function lsTreeArgs(commit: string, directoriesOnly: boolean): string[] {
-  return ['ls-tree', '-r', directoriesOnly ? '-d' : '-t', '-z', '--full-tree', commit];
+/** `ls-tree -r -t -z` arguments for a commit or tree (`-d`: trees only). */
+export function lsTreeArgs(treeish: string, directoriesOnly: boolean): string[] {
+  return ['ls-tree', '-r', directoriesOnly ? '-d' : '-t', '-z', '--full-tree', treeish];
 }
 
 /** Parses `<mode> SP <type> SP <oid> TAB <path> NUL` records. */

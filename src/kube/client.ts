@@ -81,6 +81,12 @@ export class KubeClient {
   readonly #config: KubeConfig;
   readonly #discovery = new Map<string, Promise<readonly DiscoveredResource[]>>();
   readonly #timeoutMs: number;
+  /**
+   * One connection pool per client: client-node makes a new undici Agent (so a new TLS handshake)
+   * for every request, which cost more CPU than the requests themselves. A client's TLS material
+   * does not change; clients are rebuilt when a cluster Secret does.
+   */
+  #dispatcher: ReturnType<RequestContext['getDispatcher']>;
 
   /** `timeoutMs` bounds every request but watches, so a hung server fails fast (default 30 s). */
   constructor(config: KubeConfig, options: { timeoutMs?: number } = {}) {
@@ -288,13 +294,14 @@ export class KubeClient {
     }
     const context = new RequestContext(url.toString(), method as HttpMethod);
     await this.#config.applySecurityAuthentication(context);
+    this.#dispatcher ??= context.getDispatcher();
     const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     try {
       return await fetch(url, {
         method,
         headers,
-        dispatcher: context.getDispatcher(),
+        dispatcher: this.#dispatcher,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: options.signal ?? AbortSignal.timeout(this.#timeoutMs),
       });

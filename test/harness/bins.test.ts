@@ -45,6 +45,7 @@ test('binaries live in the cache, in a folder per module and version', () => {
   const k8s = pinnedVersions()['k8s.io/kubernetes'];
   assert.equal(paths['kube-apiserver'], path.join(cache, `kube-${k8s}`, 'kube-apiserver'));
   assert.equal(paths['kube-controller-manager'], path.join(cache, `kube-${k8s}`, 'kube-controller-manager'));
+  assert.equal(paths.kubectl, path.join(cache, `kube-${k8s}`, 'kubectl'));
   assert.equal(
     path.dirname(paths.etcd),
     path.join(cache, `etcd-${pinnedVersions()['go.etcd.io/etcd/server/v3']}`),

@@ -12,7 +12,8 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-export type BinaryName = 'kube-apiserver' | 'kube-controller-manager' | 'etcd' | 'kustomize' | 'helm';
+export type BinaryName =
+  'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'etcd' | 'kustomize' | 'helm';
 export type Binaries = Record<BinaryName, string>;
 
 interface Tool {
@@ -39,6 +40,7 @@ const TOOLS: Tool[] = [
     binaries: {
       'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
       'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
+      kubectl: 'k8s.io/kubernetes/cmd/kubectl',
     },
     stamp: (version) => {
       const [major, minor] = version.replace(/^v/, '').split('.');
