@@ -167,7 +167,17 @@ export class Repo {
 
   async #listTree(commit: string, directoriesOnly: boolean): Promise<Tree> {
     const args = lsTreeArgs(this.#treeish(commit), directoriesOnly);
-    const output = await this.#settings.limit(() => this.#settings.runner.run(this.#init.gitDir, args));
+    const output = await this.#settings
+      .limit(() => this.#settings.runner.run(this.#init.gitDir, args))
+      .catch((err: unknown) => {
+        if (this.#init.root !== undefined && err instanceof GitCommandError) {
+          throw new SpokesError(
+            'FileNotFound',
+            `folder "${this.#init.root}" (the --repo root) is not in this commit`,
+          );
+        }
+        throw err;
+      });
     return new Tree(parseLsTree(output));
   }
 

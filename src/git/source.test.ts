@@ -231,6 +231,24 @@ describe('a local repository (--repo URL=PATH)', () => {
       sub.close();
     }
   });
+
+  test('error: a revision without the --repo folder says so', async () => {
+    const other = await createGitRepo({
+      branches: { main: { 'fleet/apps.yaml': 'a: 1' }, old: { 'README.md': 'before the fleet folder' } },
+    });
+    const sub = createRepoSource({
+      localRepos: new Map([[URL, join(other.path, 'fleet')]]),
+      cacheDir: other.path,
+    });
+    try {
+      const err = await rejection(sub.listTree(await sub.resolve(URL, 'old')));
+      assert.equal(err.code, 'FileNotFound');
+      assert.match(err.message, /folder "fleet" \(the --repo root\) is not in this commit/);
+    } finally {
+      sub.close();
+      await other.cleanup();
+    }
+  });
 });
 
 describe('mirrors of remote repositories', () => {
