@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Application } from '../api/application.ts';
-import { parseApplicationSet, type ApplicationSet } from '../api/applicationset.ts';
+import { appSetNamespace, parseApplicationSet, type ApplicationSet } from '../api/applicationset.ts';
 import { fileClusterSource, readSecretsDir } from '../clusters/file-source.ts';
 import { SpokesError } from '../errors.ts';
 import { expand } from '../expand.ts';
@@ -14,6 +14,7 @@ import type { Secret } from '../api/secret.ts';
 import { createRepoSource, type GitRepoSource } from '../git/index.ts';
 import { parseYamlDocuments, toYamlStream } from '../yaml.ts';
 import { EXIT_OK, type CommandIO } from './io.ts';
+import { startProgress } from './progress.ts';
 
 export const generateHelp = `Usage: spokes generate FILE... [--clusters DIR] [--repo URL=PATH]... [--output yaml|json]
 
@@ -81,27 +82,46 @@ export async function runGenerate(args: readonly string[], io: CommandIO): Promi
     io.stdout(generateHelp);
     return EXIT_OK;
   }
-  const apps = await generateFromFiles(options);
+  const apps = await generateFromFiles(options, io);
   io.stdout(options.output === 'json' ? `${JSON.stringify(apps, null, 2)}\n` : toYamlStream(apps));
   return EXIT_OK;
 }
 
-/** Expands every ApplicationSet in the files, in order; the first failure throws. */
-export async function generateFromFiles(options: GenerateOptions): Promise<Application[]> {
+/**
+ * Expands every ApplicationSet in the files, in order; the first failure throws. With `io`,
+ * progress (one tick per ApplicationSet) goes to its stderr.
+ */
+export async function generateFromFiles(options: GenerateOptions, io?: CommandIO): Promise<Application[]> {
   const clusters = fileClusterSource(options.clustersDir);
   const repos = reposFor(options.repos, options.clustersDir);
   const apps: Application[] = [];
+  // Every file is read first, to count the ApplicationSets; a read error is raised in file order.
+  const loaded = await Promise.all(
+    options.files.map((file) =>
+      readApplicationSets(file).then(
+        (sets) => ({ file, sets }),
+        (error: unknown) => ({ file, sets: [], error }),
+      ),
+    ),
+  );
+  const total = loaded.reduce((sum, l) => sum + l.sets.length, 0);
+  const progress = io === undefined ? undefined : startProgress(io, 'generate', total);
+  let failed = true;
   try {
-    for (const file of options.files) {
-      for (const appSet of await readApplicationSets(file)) {
+    for (const { file, sets, ...read } of loaded) {
+      if ('error' in read) throw read.error;
+      for (const appSet of sets) {
         try {
           apps.push(...(await expand(appSet, { clusters, repos })));
         } catch (err) {
           throw err instanceof SpokesError ? err.at(file) : err;
         }
+        progress?.tick(`${appSetNamespace(appSet)}/${appSet.metadata.name}`);
       }
     }
+    failed = false;
   } finally {
+    progress?.done(failed ? 'failed' : `${apps.length} Applications`);
     repos.close();
   }
   return apps;

@@ -136,6 +136,37 @@ describe('startProgress', () => {
     assert.equal(err(), 'sync: 1/2 a\nsync: 1/2 done\n');
   });
 
+  test('TTY: stdout written through the progress lifts the bar off the line and redraws it', () => {
+    let all = '';
+    const io: CommandIO = {
+      stdout: (t) => (all += `<out>${t}`),
+      stderr: (t) => (all += `<err>${t}`),
+      stderrIsTTY: true,
+    };
+    const p = startProgress(io, 's', 2, { delayMs: 0 });
+    p.stdout('before\n');
+    p.tick('a');
+    p.stdout('a: Succeeded\n');
+    p.done();
+    p.stdout('after\n');
+    assert.equal(
+      all,
+      '<out>before\n' +
+        '<err>\r\x1b[Ks [##########..........] 1/2 a' +
+        '<err>\r\x1b[K<out>a: Succeeded\n<err>\r\x1b[Ks [##########..........] 1/2 a' +
+        '<err>\r\x1b[K<out>after\n',
+    );
+  });
+
+  test('plain: stdout through the progress is just stdout', () => {
+    const { io, out, err } = setup(false);
+    const p = startProgress(io, 's', 1, { delayMs: 0 });
+    p.tick();
+    p.stdout('x\n');
+    assert.equal(out(), 'x\n');
+    assert.equal(err(), 's: 1/1\n');
+  });
+
   test('no stderrIsTTY means plain lines', () => {
     let stderr = '';
     const io: CommandIO = { stdout: () => undefined, stderr: (t) => (stderr += t) };

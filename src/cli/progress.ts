@@ -4,6 +4,8 @@
  * that: on a TTY one line redrawn with `\r` (`label [#####.....] 42/100 detail`), cleared on
  * done; otherwise a plain line at most every 10% of the work and at most every ~2 s, plus a final
  * line on done when anything was printed. Output happens on `tick` and `done` only (no timers).
+ * A command that also prints results while the work runs writes them through `stdout` of the
+ * returned progress, so a drawn bar is lifted off the terminal line first and redrawn after.
  */
 import type { CommandIO } from './io.ts';
 
@@ -12,6 +14,12 @@ export interface Progress {
   tick(detail?: string): void;
   /** All work finished (or given up); later calls to tick/done do nothing. */
   done(summary?: string): void;
+}
+
+/** What startProgress returns: a Progress that can also print to stdout without garbling the bar. */
+export interface LiveProgress extends Progress {
+  /** `io.stdout(text)`; on a TTY with a bar drawn, the bar is cleared first and redrawn after. */
+  stdout(text: string): void;
 }
 
 export interface ProgressOptions {
@@ -37,6 +45,8 @@ interface State {
   lastPrintAt: number;
   lastPrintCount: number;
   finished: boolean;
+  /** The bar as last drawn on a TTY ('' when none is on screen). */
+  bar: string;
 }
 
 export function startProgress(
@@ -44,12 +54,19 @@ export function startProgress(
   label: string,
   total: number,
   options: ProgressOptions = {},
-): Progress {
+): LiveProgress {
   const now = options.now ?? Date.now;
   const delayMs = options.delayMs ?? 1000;
   const startedAt = now();
   const tty = io.stderrIsTTY === true;
-  const state: State = { count: 0, printed: false, lastPrintAt: 0, lastPrintCount: 0, finished: false };
+  const state: State = {
+    count: 0,
+    printed: false,
+    lastPrintAt: 0,
+    lastPrintCount: 0,
+    finished: false,
+    bar: '',
+  };
   const due = (at: number): boolean => {
     if (at - startedAt < delayMs) return false;
     if (!state.printed) return true;
@@ -63,11 +80,12 @@ export function startProgress(
       state.count += 1;
       const at = now();
       if (!due(at)) return;
-      io.stderr(
-        tty
-          ? `${CLEAR_LINE}${barLine(label, state.count, total, detail)}`
-          : plainLine(label, state.count, total, detail),
-      );
+      if (tty) {
+        state.bar = barLine(label, state.count, total, detail);
+        io.stderr(`${CLEAR_LINE}${state.bar}`);
+      } else {
+        io.stderr(plainLine(label, state.count, total, detail));
+      }
       state.printed = true;
       state.lastPrintAt = at;
       state.lastPrintCount = state.count;
@@ -76,7 +94,17 @@ export function startProgress(
       if (state.finished) return;
       state.finished = true;
       if (!state.printed) return;
+      state.bar = '';
       io.stderr(tty ? CLEAR_LINE : plainLine(label, state.count, total, summary ?? 'done'));
+    },
+    stdout(text) {
+      if (state.bar === '') {
+        io.stdout(text);
+        return;
+      }
+      io.stderr(CLEAR_LINE);
+      io.stdout(text);
+      io.stderr(`${CLEAR_LINE}${state.bar}`);
     },
   };
 }

@@ -8,6 +8,8 @@ import { KubeClient } from '../kube/client.ts';
 import { APPLICATIONS, type KubeObject } from '../kube/types.ts';
 import type { OperationState } from '../sync/status.ts';
 import { EXIT_FAILED, EXIT_OK, type CommandIO } from './io.ts';
+import { defaultKubeconfig } from './kubeconfig.ts';
+import { startProgress } from './progress.ts';
 
 export const syncHelp = `Usage: spokes sync APP... [options]
 
@@ -92,19 +94,18 @@ export async function runSyncCommand(args: readonly string[], io: CommandIO): Pr
     return EXIT_OK;
   }
   let failed = false;
-  for (const name of parsed.apps) {
-    const state = await waitForOperation(client, name, parsed, requested);
-    failed ||= state.phase !== 'Succeeded';
-    io.stdout(describe(name, state));
+  const progress = startProgress(io, 'sync', parsed.apps.length);
+  try {
+    for (const name of parsed.apps) {
+      const state = await waitForOperation(client, name, parsed, requested);
+      failed ||= state.phase !== 'Succeeded';
+      progress.stdout(describe(name, state));
+      progress.tick(`${name}: ${state.phase ?? 'Unknown'}`);
+    }
+  } finally {
+    progress.done();
   }
   return failed ? EXIT_FAILED : EXIT_OK;
-}
-
-function defaultKubeconfig(): string | undefined {
-  const env = process.env['KUBECONFIG'];
-  if (env) return env.split(':')[0];
-  const home = process.env['HOME'];
-  return home ? `${home}/.kube/config` : undefined;
 }
 
 async function requestSync(client: KubeClient, name: string, args: SyncArgs): Promise<void> {
