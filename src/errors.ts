@@ -32,7 +32,12 @@ export type ErrorCode =
   | 'RenderFailed'
   | 'ToolNotFound'
   | 'Usage'
-  | 'Io';
+  | 'Io'
+  | 'ClusterNotFound'
+  | 'ClusterExists'
+  | 'InvalidLabel'
+  | 'ClusterUnreachable'
+  | 'Timeout';
 
 export interface SpokesErrorOptions {
   readonly path?: readonly string[];

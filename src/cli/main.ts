@@ -1,5 +1,6 @@
 /** The `spokes` command line: dispatches to one command, maps errors to exit codes. */
 import { SpokesError } from '../errors.ts';
+import { runClusterCommand } from './cluster.ts';
 import { runControllerCommand } from './controller.ts';
 import { runGenerate } from './generate.ts';
 import { runSyncCommand } from './sync.ts';
@@ -9,6 +10,7 @@ type Command = (args: readonly string[], io: CommandIO) => Promise<number>;
 
 const commands: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
   generate: { run: runGenerate, summary: 'render the Applications of ApplicationSet files, offline' },
+  cluster: { run: runClusterCommand, summary: 'register clusters as cluster Secrets: add, label, list, rm' },
   sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
   controller: {
     run: runControllerCommand,
