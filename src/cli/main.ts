@@ -2,6 +2,7 @@
 import { SpokesError } from '../errors.ts';
 import { runClusterCommand } from './cluster.ts';
 import { runControllerCommand } from './controller.ts';
+import { runDiff } from './diff.ts';
 import { runGenerate } from './generate.ts';
 import { runSyncCommand } from './sync.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
@@ -10,6 +11,7 @@ type Command = (args: readonly string[], io: CommandIO) => Promise<number>;
 
 const commands: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
   generate: { run: runGenerate, summary: 'render the Applications of ApplicationSet files, offline' },
+  diff: { run: runDiff, summary: 'preview a change: Applications added, removed, changed between revisions' },
   cluster: { run: runClusterCommand, summary: 'register clusters as cluster Secrets: add, label, list, rm' },
   sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
   controller: {
