@@ -4,6 +4,7 @@ import { runClusterCommand } from './cluster.ts';
 import { runControllerCommand } from './controller.ts';
 import { runDiff } from './diff.ts';
 import { runGenerate } from './generate.ts';
+import { runGet } from './get.ts';
 import { runSyncCommand } from './sync.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
 
@@ -14,6 +15,7 @@ const commands: Readonly<Record<string, { readonly run: Command; readonly summar
   diff: { run: runDiff, summary: 'preview a change: Applications added, removed, changed between revisions' },
   cluster: { run: runClusterCommand, summary: 'register clusters as cluster Secrets: add, label, list, rm' },
   sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
+  get: { run: runGet, summary: 'list ApplicationSets and Applications on the hub, or show one' },
   controller: {
     run: runControllerCommand,
     summary: 'run the ApplicationSet controller against a hub cluster',
