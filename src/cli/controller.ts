@@ -130,5 +130,5 @@ export async function runControllerCommand(args: readonly string[], io: CommandI
     io.stdout(controllerHelp);
     return EXIT_OK;
   }
-  return runController(config, webhookSecretsFromEnv());
+  return runController(config, webhookSecretsFromEnv(), process.env['PATH'] ?? '');
 }

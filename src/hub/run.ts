@@ -17,11 +17,13 @@ import type { WebhookSecrets } from './webhook.ts';
 export async function runController(
   config: ControllerConfig,
   webhookSecrets: WebhookSecrets,
+  /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
+  toolSearchPath = '',
 ): Promise<number> {
   const log = createLogger({ level: config['log-level'] });
   const client = KubeClient.fromKubeconfig(config.kubeconfig, config.context);
   const metrics = createHubMetrics();
-  const controller = buildControllers(config, client, log, metrics);
+  const controller = buildControllers(config, client, { log, metrics, toolSearchPath });
   const server = createHubServer({
     ready: () => controller.ready,
     metrics: metrics.registry,
@@ -115,8 +117,7 @@ interface Controllers {
 function buildControllers(
   config: ControllerConfig,
   client: KubeClient,
-  log: Logger,
-  metrics: HubMetrics,
+  { log, metrics, toolSearchPath }: { log: Logger; metrics: HubMetrics; toolSearchPath: string },
 ): Controllers {
   // Credentials come from whichever half runs; the repo cache is made before either.
   const secretsFrom: { current?: { repositorySecrets(): ReturnType<HubController['repositorySecrets']> } } =
@@ -146,6 +147,7 @@ function buildControllers(
         namespace: config.namespace,
         repos,
         tools: {
+          searchPath: toolSearchPath,
           ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
           ...(config['helm-path'] ? { helm: config['helm-path'] } : {}),
         },

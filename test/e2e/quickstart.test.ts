@@ -51,7 +51,11 @@ const APPS_AFTER_RELABEL = [
 
 type AppObject = KubeObject & {
   spec: { source?: { path?: string }; destination: { name?: string } };
-  status?: { sync?: { status?: string }; health?: { status?: string } };
+  status?: {
+    sync?: { status?: string };
+    health?: { status?: string };
+    conditions?: { type: string; message?: string }[];
+  };
 };
 
 const harness = useHarness({ crds: false });
@@ -91,12 +95,12 @@ describe('the README quickstart, run as written', () => {
     if (workdir) await rm(workdir, { recursive: true, force: true });
   });
 
-  const steps: Record<string, (result: ShellResult) => Promise<void>> = {
-    'try-it': async ({ stdout }) => {
+  const steps: Record<string, (result: ShellResult) => Promise<void> | void> = {
+    'try-it': ({ stdout }) => {
       const names = applicationNames(stdout);
       assert.ok(names.length > 0, 'the bundled example renders Applications');
     },
-    'offline-generate': async ({ stdout }) => {
+    'offline-generate': ({ stdout }) => {
       assert.deepEqual(applicationNames(stdout).sort(), APPS_AT_START);
     },
     'offline-diff': async ({ stdout }) => {
@@ -132,7 +136,7 @@ describe('the README quickstart, run as written', () => {
     bootstrap: async () => {
       await convergeTo(['fleet-root', ...APPS_AT_START], 'the fleet Synced and Healthy');
     },
-    watch: async ({ stdout }) => {
+    watch: ({ stdout }) => {
       for (const name of ['apps', 'ingress', 'monitoring', 'tenants']) assert.match(stdout, new RegExp(name));
       for (const name of APPS_AT_START) assert.match(stdout, new RegExp(`${name}\\b`));
       assert.match(stdout, /Synced/);
@@ -194,7 +198,8 @@ describe('the README quickstart, run as written', () => {
     ).catch(async (err: unknown) => {
       const { items } = await hub.list<AppObject>(APPLICATIONS, { namespace: 'argocd' });
       const states = items.map(
-        (app) => `${app.metadata.name}: ${app.status?.sync?.status}/${app.status?.health?.status}`,
+        (app) =>
+          `${app.metadata.name}: ${app.status?.sync?.status}/${app.status?.health?.status} ${JSON.stringify(app.status?.conditions ?? [])}`,
       );
       const log = await readFile(path.join(workdir, 'controller.log'), 'utf8').catch(() => '');
       throw new Error(
