@@ -6,13 +6,14 @@
 import {
   parseAllDocuments,
   stringify,
+  type Document,
   type DocumentOptions,
   type ParseOptions,
   type SchemaOptions,
 } from 'yaml';
 import { SpokesError } from './errors.ts';
 
-const READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+export const READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
   customTags: (tags) =>
@@ -22,11 +23,10 @@ const READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
     ),
 };
 
-/** Every non-empty document of a YAML stream as plain data; `source` names the file in errors. */
-export function parseYamlDocuments(text: string, source: string): unknown[] {
+/** The documents of a YAML stream, as parsed (for edits that keep comments); the first error throws. */
+export function parseYamlStream(text: string, source: string): Document.Parsed[] {
   const docs = parseAllDocuments(text, READ_OPTIONS);
   if (!Array.isArray(docs)) return [];
-  const out: unknown[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error !== undefined) {
@@ -36,6 +36,14 @@ export function parseYamlDocuments(text: string, source: string): unknown[] {
         path: [source],
       });
     }
+  }
+  return docs;
+}
+
+/** Every non-empty document of a YAML stream as plain data; `source` names the file in errors. */
+export function parseYamlDocuments(text: string, source: string): unknown[] {
+  const out: unknown[] = [];
+  for (const doc of parseYamlStream(text, source)) {
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value !== null && value !== undefined) out.push(value);
   }

@@ -10,6 +10,7 @@ import { normalizeRepoPath } from '../diff/revision-files.ts';
 import { SpokesError } from '../errors.ts';
 import { EXIT_FAILED, EXIT_OK, type CommandIO } from './io.ts';
 import { startProgress } from './progress.ts';
+import { parseRepoMappings } from '../git/repo-flags.ts';
 
 export const diffHelp = `Usage: spokes diff --base REV [--head REV] [PATHS...] [--clusters DIR] [--repo URL=PATH]...
                   [--self-url URL] [--output text|markdown|json] [--exit-code] [--manifests]
@@ -106,16 +107,6 @@ export function parseDiffArgs(
     output,
     exitCode: values['exit-code'] === true,
   };
-}
-
-function parseRepoMappings(mappings: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const mapping of mappings) {
-    const eq = mapping.lastIndexOf('=');
-    if (eq <= 0 || eq === mapping.length - 1) throw usage(`--repo expects URL=PATH, got "${mapping}"`);
-    out.set(mapping.slice(0, eq), mapping.slice(eq + 1));
-  }
-  return out;
 }
 
 function usage(detail: string): SpokesError {

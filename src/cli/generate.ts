@@ -15,6 +15,7 @@ import { createRepoSource, type GitRepoSource } from '../git/index.ts';
 import { parseYamlDocuments, toYamlStream } from '../yaml.ts';
 import { EXIT_OK, type CommandIO } from './io.ts';
 import { startProgress } from './progress.ts';
+import { parseRepoMappings } from '../git/repo-flags.ts';
 
 export const generateHelp = `Usage: spokes generate FILE... [--clusters DIR] [--repo URL=PATH]... [--output yaml|json]
 
@@ -60,16 +61,6 @@ export function parseGenerateArgs(args: readonly string[]): GenerateOptions | 'h
     repos: parseRepoMappings(values.repo ?? []),
     output: values.output,
   };
-}
-
-function parseRepoMappings(mappings: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const mapping of mappings) {
-    const eq = mapping.lastIndexOf('=');
-    if (eq <= 0 || eq === mapping.length - 1) throw usage(`--repo expects URL=PATH, got "${mapping}"`);
-    out.set(mapping.slice(0, eq), mapping.slice(eq + 1));
-  }
-  return out;
 }
 
 function usage(detail: string): SpokesError {

@@ -21,7 +21,7 @@ export interface SecretFromFile {
 
 /** Every Secret document in the YAML files below `dir`, sorted by Secret name like the apiserver lists them. */
 export async function readSecretsDir(dir: string): Promise<SecretFromFile[]> {
-  const files = await yamlFiles(dir);
+  const files = await yamlFilesIn(dir);
   const out: SecretFromFile[] = [];
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
@@ -67,7 +67,8 @@ function compareSecrets(a: Secret, b: Secret): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-async function yamlFiles(dir: string): Promise<string[]> {
+/** Every `*.yaml` / `*.yml` file below `dir`, sorted. */
+export async function yamlFilesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
     throw new SpokesError('Io', `cannot read clusters folder: ${(err as Error).message}`, { path: [dir] });
   });

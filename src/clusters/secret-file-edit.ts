@@ -8,37 +8,23 @@
  * with the Document API's toString. Writes are atomic (temp file + rename).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   isMap,
   isScalar,
-  parseAllDocuments,
   parseDocument,
   Scalar,
   type Document,
-  type DocumentOptions,
   type Node,
   type Pair,
-  type ParseOptions,
-  type SchemaOptions,
   type YAMLMap,
 } from 'yaml';
 import { secretSchema, secretType, type Secret } from '../api/secret.ts';
 import { SpokesError } from '../errors.ts';
 import { isPlainObject } from '../params.ts';
-
-/** Read as Argo CD reads YAML (1.1 scalars), like src/yaml.ts. */
-const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  merge: true,
-  keepSourceTokens: false,
-  customTags: (tags) =>
-    tags.filter(
-      (tag) =>
-        !(typeof tag === 'object' && (tag.format === 'TIME' || tag.tag === 'tag:yaml.org,2002:timestamp')),
-    ),
-};
+import { parseYamlStream, READ_OPTIONS } from '../yaml.ts';
+import { yamlFilesIn } from './file-source.ts';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -62,33 +48,6 @@ export interface KeyEdit {
 
 type Doc = Document.Parsed;
 
-function parseDocs(text: string, file: string): Doc[] {
-  const docs = parseAllDocuments(text, OPTIONS);
-  if (!Array.isArray(docs)) return [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error !== undefined) {
-      const where = error.linePos?.[0];
-      const at = where === undefined ? '' : ` at line ${where.line}, column ${where.col}`;
-      throw new SpokesError('InvalidYaml', `invalid YAML${at}: ${error.message.split('\n')[0]}`, {
-        path: [file],
-      });
-    }
-  }
-  return docs;
-}
-
-/** Every `*.yaml` / `*.yml` file below `dir`, sorted (the files `spokes generate --clusters` reads). */
-export async function yamlFilesIn(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
-    throw new SpokesError('Io', `cannot read clusters folder: ${(err as Error).message}`, { path: [dir] });
-  });
-  return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-}
-
 export async function readText(file: string): Promise<string> {
   return readFile(file, 'utf8').catch((err: unknown) => {
     throw new SpokesError('Io', `cannot read: ${(err as Error).message}`, { path: [file] });
@@ -98,7 +57,7 @@ export async function readText(file: string): Promise<string> {
 /** The Secrets of one YAML text, with where they are (`kind: List` items included). */
 export function secretsInText(text: string, file: string): SecretInFile[] {
   const out: SecretInFile[] = [];
-  parseDocs(text, file).forEach((doc, document) => {
+  parseYamlStream(text, file).forEach((doc, document) => {
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     const candidates: [unknown, YamlPath][] =
       isPlainObject(value) && value.kind === 'List' && Array.isArray(value.items)
@@ -131,7 +90,7 @@ export async function scanClusterSecrets(dir: string): Promise<SecretInFile[]> {
 function isPlainSafe(text: string): boolean {
   // Also safe inside a flow map: no `,[]{}`; no comment or mapping indicators.
   if (text === '' || text.trim() !== text || /[\n,[\]{}#]|: |:$/.test(text)) return false;
-  const doc = parseDocument(text, OPTIONS);
+  const doc = parseDocument(text, READ_OPTIONS);
   return doc.errors.length === 0 && isScalar(doc.contents) && doc.contents.value === text;
 }
 
@@ -274,7 +233,7 @@ function textEdit(text: string, location: SecretLocation, edits: readonly KeyEdi
   if (location.path.length > 0) throw new Unsupported('a Secret inside a List');
   let out = text;
   for (const edit of edits) {
-    const doc = parseDocs(out, location.file)[location.document]!;
+    const doc = parseYamlStream(out, location.file)[location.document]!;
     out = edit.value === null ? deleteKey(out, doc, edit.path) : setKey(out, doc, edit.path, edit.value);
   }
   return out;
@@ -303,14 +262,14 @@ const toJS = (docs: readonly Doc[]): unknown[] => docs.map((d) => d.toJS({ maxAl
  * `location.path`); everything else is left as it was.
  */
 export function editSecretText(text: string, location: SecretLocation, edits: readonly KeyEdit[]): string {
-  const docs = parseDocs(text, location.file);
+  const docs = parseYamlStream(text, location.file);
   const target = docs[location.document];
   if (target === undefined) throw new SpokesError('Io', 'the document is gone', { path: [location.file] });
   for (const edit of edits) documentEdit(target, [...location.path, ...edit.path], edit.value);
   const expected = toJS(docs);
   try {
     const edited = textEdit(text, location, edits);
-    if (isDeepStrictEqual(toJS(parseDocs(edited, location.file)), expected)) return edited;
+    if (isDeepStrictEqual(toJS(parseYamlStream(edited, location.file)), expected)) return edited;
   } catch (err) {
     if (!(err instanceof Unsupported)) throw err;
   }
@@ -321,7 +280,7 @@ export function editSecretText(text: string, location: SecretLocation, edits: re
 
 /** The text without the Secret at `location`; undefined when nothing but it was in the text. */
 export function removeSecretText(text: string, location: SecretLocation): string | undefined {
-  const docs = parseDocs(text, location.file);
+  const docs = parseYamlStream(text, location.file);
   if (docs[location.document] === undefined)
     throw new SpokesError('Io', 'the document is gone', { path: [location.file] });
   let out: string;
@@ -334,7 +293,7 @@ export function removeSecretText(text: string, location: SecretLocation): string
     const [from, to] = documentRange(docs, location.document, text);
     out = splice(text, from, to, target.toString({ lineWidth: 0 }));
   }
-  const left = toJS(parseDocs(out, location.file)).filter((v) => v !== null && v !== undefined);
+  const left = toJS(parseYamlStream(out, location.file)).filter((v) => v !== null && v !== undefined);
   return left.length === 0 ? undefined : out;
 }
 

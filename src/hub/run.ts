@@ -13,6 +13,7 @@ import { runLeaderElection } from './leader.ts';
 import { createHubMetrics, type HubMetrics } from './metrics.ts';
 import { createHubServer } from './server.ts';
 import type { WebhookSecrets } from './webhook.ts';
+import { parseRepoMappings } from '../git/repo-flags.ts';
 
 export async function runController(
   config: ControllerConfig,
@@ -102,10 +103,6 @@ async function listen(
   log.info('listening', { address: `${bound.address}:${bound.port}`, port: bound.port });
 }
 
-function parseRepoFlags(mappings: readonly string[]): Map<string, string> {
-  return new Map(mappings.map((m) => [m.slice(0, m.lastIndexOf('=')), m.slice(m.lastIndexOf('=') + 1)]));
-}
-
 /** The halves `--components` asks for, started, stopped and told of pushes together. */
 interface Controllers {
   readonly ready: boolean;
@@ -123,7 +120,7 @@ function buildControllers(
   const secretsFrom: { current?: { repositorySecrets(): ReturnType<HubController['repositorySecrets']> } } =
     {};
   const repos: GitRepoSource = createRepoSource({
-    localRepos: parseRepoFlags(config.repo),
+    localRepos: parseRepoMappings(config.repo),
     ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
     credentials: () => secretsFrom.current?.repositorySecrets() ?? [],
     log,
