@@ -25,7 +25,8 @@ Argo CD would, and prints them (yaml: a multi-document stream; json: an array).
 Options:
   --clusters DIR     cluster Secrets (YAML) to use for the clusters generator
                      (default: ./clusters when it exists, else none)
-  --repo URL=PATH    read the git repository URL from the local repository at PATH (repeatable)
+  --repo URL=PATH    read the git repository URL from the local repository at PATH, or from a
+                     folder PATH inside one as its root (repeatable)
   -o, --output FMT   yaml (default) or json
   -h, --help         show this help
 
