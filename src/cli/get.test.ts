@@ -4,20 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { main } from './main.ts';
+import { parseGetArgs, serialize, sortObjects } from './get.ts';
 import {
   appRow,
   appSetRow,
   appSetStatus,
   describeApp,
   generatorTypes,
-  parseGetArgs,
-  serialize,
-  sortObjects,
   syncSummary,
   syncStatusText,
   type AppObject,
   type AppSetObject,
-} from './get.ts';
+} from './get-views.ts';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
