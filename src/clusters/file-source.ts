@@ -21,22 +21,28 @@ export interface SecretFromFile {
 
 /** Every Secret document in the YAML files below `dir`, sorted by Secret name like the apiserver lists them. */
 export async function readSecretsDir(dir: string): Promise<SecretFromFile[]> {
-  const files = await yamlFilesIn(dir);
   const out: SecretFromFile[] = [];
-  for (const file of files) {
+  for (const file of await yamlFilesIn(dir)) {
     const shown = relative(process.cwd(), file) || file;
     const text = await readFile(file, 'utf8').catch((err: unknown) => {
       throw new SpokesError('Io', `cannot read: ${(err as Error).message}`, { path: [shown] });
     });
-    for (const doc of parseYamlDocuments(text, shown).flatMap(unwrapList)) {
-      if (!isPlainObject(doc) || doc.kind !== 'Secret') continue;
-      out.push({
-        secret: parseWith(secretSchema, doc, { path: [shown], code: 'InvalidCluster' }),
-        file: shown,
-      });
-    }
+    out.push(...secretsInYaml(text, shown));
   }
-  return out.sort((a, b) => compareSecrets(a.secret, b.secret));
+  return sortSecrets(out);
+}
+
+/** The Secret documents of one YAML text (`kind: List` unwrapped); a malformed Secret is an error. */
+export function secretsInYaml(text: string, file: string): SecretFromFile[] {
+  return parseYamlDocuments(text, file)
+    .flatMap(unwrapList)
+    .filter((doc) => isPlainObject(doc) && doc.kind === 'Secret')
+    .map((doc) => ({ secret: parseWith(secretSchema, doc, { path: [file], code: 'InvalidCluster' }), file }));
+}
+
+/** Sorted by namespace/name, as the apiserver lists them. */
+export function sortSecrets(secrets: readonly SecretFromFile[]): SecretFromFile[] {
+  return [...secrets].sort((a, b) => compareSecrets(a.secret, b.secret));
 }
 
 export function clustersFromSecrets(secrets: readonly SecretFromFile[]): Cluster[] {

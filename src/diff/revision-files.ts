@@ -5,9 +5,7 @@
  * (Helm templates are not YAML); one that mentions `kind: ApplicationSet` must parse.
  */
 import { parseApplicationSet, type ApplicationSet } from '../api/applicationset.ts';
-import { secretSchema, type Secret } from '../api/secret.ts';
-import { parseWith } from '../api/validate.ts';
-import type { SecretFromFile } from '../clusters/file-source.ts';
+import { secretsInYaml, sortSecrets, type SecretFromFile } from '../clusters/file-source.ts';
 import { SpokesError } from '../errors.ts';
 import type { RepoRevision, RepoSource, TreeEntry } from '../git/types.ts';
 import { isPlainObject } from '../params.ts';
@@ -85,24 +83,7 @@ export async function readSecretsAt(
 ): Promise<SecretFromFile[]> {
   const out: SecretFromFile[] = [];
   for (const file of yamlFilesUnder(tree, [dir])) {
-    const text = (await repos.readFile(at, file)).toString('utf8');
-    for (const doc of parseYamlDocuments(text, file).flatMap(unwrapList)) {
-      if (!isPlainObject(doc) || doc.kind !== 'Secret') continue;
-      out.push({ secret: parseWith(secretSchema, doc, { path: [file], code: 'InvalidCluster' }), file });
-    }
+    out.push(...secretsInYaml((await repos.readFile(at, file)).toString('utf8'), file));
   }
-  return out.sort((a, b) => compareKeys(secretKey(a.secret), secretKey(b.secret)));
-}
-
-function unwrapList(doc: unknown): unknown[] {
-  if (isPlainObject(doc) && doc.kind === 'List' && Array.isArray(doc.items)) return doc.items as unknown[];
-  return [doc];
-}
-
-function secretKey(secret: Secret): string {
-  return `${secret.metadata.namespace ?? ''}/${secret.metadata.name}`;
-}
-
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return sortSecrets(out);
 }
