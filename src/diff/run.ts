@@ -29,7 +29,7 @@ import {
   yamlFilesUnder,
   type AppSetFromFile,
 } from './revision-files.ts';
-import { canonicalRepoURL, sameRepoURL, sideRepos, type SelfRepo } from './side-repos.ts';
+import { canonicalRepoURL, isSelfRepo, sideRepos, type SelfRepo } from './side-repos.ts';
 import { openWorkTree } from './worktree.ts';
 
 /** What the expansion loop reports to (the CLI passes its progress line). */
@@ -274,9 +274,7 @@ type Renderers = Parameters<typeof manifestDiff>[1];
 /** Does any source of the Application read this repository? */
 function readsSelf(app: Application, self: SelfRepo): boolean {
   const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
-  return sources.some(
-    (s) => sameRepoURL(s.repoURL, self.key) || (self.url !== undefined && sameRepoURL(s.repoURL, self.url)),
-  );
+  return sources.some((s) => isSelfRepo(s.repoURL, self));
 }
 
 async function manifestDiffs(

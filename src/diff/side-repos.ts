@@ -28,10 +28,14 @@ export interface SelfRepo {
   readonly key: string;
 }
 
+/** Does `repoURL` name the repository under review? */
+export function isSelfRepo(repoURL: string, self: SelfRepo): boolean {
+  return sameRepoURL(repoURL, self.key) || (self.url !== undefined && sameRepoURL(repoURL, self.url));
+}
+
 /** A RepoSource for one side: self at `commit`, the rest through `shared`. */
 export function sideRepos(shared: GitRepoSource, self: SelfRepo, commit: string): RenderRepos {
-  const isSelf = (repoURL: string): boolean =>
-    sameRepoURL(repoURL, self.key) || (self.url !== undefined && sameRepoURL(repoURL, self.url));
+  const isSelf = (repoURL: string): boolean => isSelfRepo(repoURL, self);
   const inner = (at: RepoRevision): RepoRevision => (isSelf(at.repoURL) ? { ...at, repoURL: self.key } : at);
   return {
     async resolve(repoURL, revision) {
