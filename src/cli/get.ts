@@ -5,11 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { SpokesError } from '../errors.ts';
-import { KubeClient } from '../kube/client.ts';
+import type { KubeClient } from '../kube/client.ts';
 import { APPLICATIONS, APPLICATION_SETS, type KubeObject } from '../kube/types.ts';
 import { toYamlStream } from '../yaml.ts';
 import { EXIT_OK, type CommandIO } from './io.ts';
-import { defaultKubeconfig } from './kubeconfig.ts';
+import { connectHub } from './kubeconfig.ts';
 import {
   appHeader,
   appRow,
@@ -144,7 +144,7 @@ export async function runGet(args: readonly string[], io: CommandIO): Promise<nu
     io.stdout(getHelp);
     return EXIT_OK;
   }
-  const client = connect(options);
+  const client = connectHub(options.kubeconfig, options.context);
   const now = Date.now();
   if (options.kind === 'apps' && options.name !== undefined) {
     const app = await getOne(client, 'Application', options.namespace!, options.name);
@@ -183,22 +183,6 @@ export async function runGet(args: readonly string[], io: CommandIO): Promise<nu
     ),
   );
   return EXIT_OK;
-}
-
-/** A client for the hub; a kubeconfig that cannot be loaded is a clear error without its contents. */
-function connect(options: GetOptions): KubeClient {
-  const file = options.kubeconfig ?? defaultKubeconfig();
-  try {
-    return KubeClient.fromKubeconfig(file, options.context);
-  } catch (err) {
-    const where = file ?? 'the in-cluster config';
-    if (err instanceof Error && 'code' in err)
-      throw new SpokesError('Io', `cannot read kubeconfig: ${err.message}`);
-    if (options.context !== undefined)
-      throw new SpokesError('Io', `${where}: no context "${options.context}" with a cluster`);
-    // A parse error can quote the file (and a token in it): say only that it is not valid.
-    throw new SpokesError('Io', `${where}: not a valid kubeconfig with a current cluster`);
-  }
 }
 
 async function getOne(

@@ -4,11 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { SpokesError } from '../errors.ts';
-import { KubeClient } from '../kube/client.ts';
+import type { KubeClient } from '../kube/client.ts';
 import { APPLICATIONS, type KubeObject } from '../kube/types.ts';
 import type { OperationState } from '../sync/status.ts';
 import { EXIT_FAILED, EXIT_OK, type CommandIO } from './io.ts';
-import { defaultKubeconfig } from './kubeconfig.ts';
+import { connectHub } from './kubeconfig.ts';
 import { startProgress } from './progress.ts';
 
 export const syncHelp = `Usage: spokes sync APP... [options]
@@ -80,7 +80,7 @@ export async function runSyncCommand(args: readonly string[], io: CommandIO): Pr
     io.stdout(syncHelp);
     return EXIT_OK;
   }
-  const client = KubeClient.fromKubeconfig(parsed.kubeconfig ?? defaultKubeconfig(), parsed.context);
+  const client = connectHub(parsed.kubeconfig, parsed.context);
   // Every Application must exist before any operation is set: a typo changes nothing.
   for (const name of parsed.apps) {
     if ((await client.get(APPLICATIONS, parsed.namespace, name)) === undefined) {
