@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import type { Application } from '../../api/application.ts';
 import { SECRET_TYPE_LABEL } from '../../api/secret.ts';
 import { clusterFromSecret } from '../../clusters/from-secret.ts';
+import { normalizeServer } from '../../sync/destinations.ts';
 import type { Cluster } from '../../clusters/types.ts';
 import { KubeClient } from '../../kube/client.ts';
 import { generateFromFiles } from '../generate.ts';
@@ -76,14 +77,12 @@ async function probe(cluster: Cluster): Promise<Probe> {
 
 type Destination = { server?: string; name?: string } | undefined;
 
-const trimSlash = (url: string): string => url.replace(/\/+$/, '');
-
 function countFor(apps: readonly Application[] | undefined, cluster: Cluster): number | null {
   if (apps === undefined) return null;
-  const server = trimSlash(cluster.server);
+  const server = normalizeServer(cluster.server);
   return apps.filter((app) => {
     const dest = (app.spec as { destination?: Destination } | undefined)?.destination;
-    if (dest?.server !== undefined && dest.server !== '') return trimSlash(dest.server) === server;
+    if (dest?.server !== undefined && dest.server !== '') return normalizeServer(dest.server) === server;
     return dest?.name !== undefined && dest.name !== '' && dest.name === cluster.name;
   }).length;
 }
