@@ -1,7 +1,58 @@
 // Lint rules that keep the code small and honest: no floating promises, explicit types on
-// exported functions, low complexity, and the vendor boundary (only src/kube imports the
-// Kubernetes client, only src/git imports simple-git).
+// exported functions, low complexity, the vendor boundary (only src/kube imports the Kubernetes
+// client, only src/git imports simple-git) and imports that run one way between rooms.
 import tseslint from 'typescript-eslint';
+
+const VENDORS = [
+  { name: '@kubernetes/client-node', message: 'Only src/kube/ talks to the Kubernetes client.' },
+  { name: 'simple-git', message: 'Only src/git/ talks to git.' },
+];
+
+/** Vendor packages a room may import: only src/kube the Kubernetes client, only src/git simple-git. */
+function vendorsBannedIn(room) {
+  return VENDORS.filter(
+    (v) =>
+      !(room === 'kube' && v.name === '@kubernetes/client-node') &&
+      !(room === 'git' && v.name === 'simple-git'),
+  );
+}
+
+// Imports run one way: cli → process → components → the rooms below. Components never import
+// each other (the hub's objects are their interface); the rooms below import no component.
+const COMPONENTS = ['hub', 'sync', 'rollout', 'notifications', 'dashboard'];
+const ABOVE = ['cli', 'process'];
+
+function roomRule(room, forbidden, message, files = [`src/${room}/**`]) {
+  return {
+    files,
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: vendorsBannedIn(room), patterns: [{ group: forbidden.map((r) => `**/${r}/**`), message }] },
+      ],
+    },
+  };
+}
+
+const importDirection = [
+  roomRule('process', ['cli'], 'The process never imports the CLI above it.'),
+  ...COMPONENTS.map((room) =>
+    roomRule(
+      room,
+      [...ABOVE, ...COMPONENTS.filter((other) => other !== room)],
+      'A component imports no other component, nor the process or the CLI above it.',
+    ),
+  ),
+  ...['api', 'clusters', 'diff', 'git', 'kube', 'observability', 'render', 'template', 'webhook'].map(
+    (room) =>
+      roomRule(room, [...ABOVE, ...COMPONENTS], 'The rooms below the components import none of them.'),
+  ),
+  roomRule('core', [...ABOVE, ...COMPONENTS], 'The pure core imports no component.', [
+    'src/*.ts',
+    'generators/**',
+  ]),
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.cache/**', 'test/harness/bin/**'] },
@@ -17,34 +68,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       complexity: ['error', 15],
       'max-params': ['error', 4],
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: '@kubernetes/client-node', message: 'Only src/kube/ talks to the Kubernetes client.' },
-            { name: 'simple-git', message: 'Only src/git/ talks to git.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: VENDORS }],
     },
   },
   {
-    files: ['src/kube/**', 'test/harness/**', 'test/e2e/**'],
+    files: ['src/kube/**/*.test.ts', 'test/harness/**', 'test/e2e/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
-  {
-    files: ['src/git/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: '@kubernetes/client-node', message: 'Only src/kube/ talks to the Kubernetes client.' },
-          ],
-        },
-      ],
-    },
-  },
+  ...importDirection,
   {
     files: ['**/*.test.ts', 'bench/**', 'test/**'],
     rules: {

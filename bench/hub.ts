@@ -10,6 +10,7 @@
  *   node bench/hub.ts [--steady-seconds 60]
  */
 import { parseArgs } from 'node:util';
+import { Registry } from 'prom-client';
 import { HubController } from '../src/hub/controller.ts';
 import { createHubMetrics } from '../src/hub/metrics.ts';
 import { KubeClient } from '../src/kube/client.ts';
@@ -29,7 +30,7 @@ try {
   for (let i = 0; i < CLUSTERS; i++) await client.create(SECRETS, clusterSecret(i));
 
   let writes = 0;
-  const metrics = createHubMetrics();
+  const metrics = createHubMetrics(new Registry());
   const controller = new HubController({
     client,
     namespace: NS,

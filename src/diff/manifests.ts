@@ -6,7 +6,7 @@
  */
 import type { Application, ApplicationSource } from '../api/application.ts';
 import type { KubeObject } from '../kube/types.ts';
-import type { Renderer } from '../sync/render/index.ts';
+import type { Renderer } from '../render/index.ts';
 import { toYamlStream } from '../yaml.ts';
 import { compareText, type ChangeKind } from './compare.ts';
 import { splitLines, unifiedHunks } from './lines.ts';

@@ -11,7 +11,7 @@ import type { ClusterSource } from '../clusters/types.ts';
 import { locate, SpokesError } from '../errors.ts';
 import { expand } from '../expand.ts';
 import { createRepoSource, type GitRepoSource, type RepoRevision, type TreeEntry } from '../git/index.ts';
-import { createRenderer, type RenderRepos, type ToolOptions } from '../sync/render/index.ts';
+import { createRenderer, type RenderRepos, type ToolOptions } from '../render/index.ts';
 import {
   appKey,
   compareApps,

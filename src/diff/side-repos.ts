@@ -6,7 +6,7 @@
  */
 import type { GitRepoSource, ListTreeOptions, RepoRevision, TreeEntry } from '../git/index.ts';
 import { normalizeRepoURL, splitURLCredentials } from '../git/url.ts';
-import type { RenderRepos } from '../sync/render/index.ts';
+import type { RenderRepos } from '../render/index.ts';
 
 /**
  * URLs compared as Argo CD does, also ignoring trailing slashes and credentials:

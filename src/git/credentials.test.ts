@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { secretSchema, type Secret } from '../api/secret.ts';
 import { credentialsFor } from './credentials.ts';
-import { displayURL, normalizeRepoURL, scrubCredentials, splitURLCredentials } from './url.ts';
+import { displayURL, normalizeRepoURL, pushMatchKey, scrubCredentials, splitURLCredentials } from './url.ts';
 
 function secret(type: string, name: string, data: Record<string, string>): Secret {
   return secretSchema.parse({
@@ -121,3 +121,11 @@ describe('credentials from repository Secrets', () => {
     assert.doesNotMatch(JSON.stringify(creds), /special-token/);
   });
 });
+
+const samePush: [string, string][] = [
+  ['https://github.com/Org/Mono.git', 'https://github.com/org/mono'],
+  ['git@github.com:org/mono.git', 'https://github.com/org/mono/'],
+  ['ssh://git@github.com/org/mono.git', 'https://github.com/org/mono'],
+];
+for (const [a, b] of samePush)
+  test(`${a} and ${b} are one repository for a push`, () => assert.equal(pushMatchKey(a), pushMatchKey(b)));

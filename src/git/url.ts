@@ -23,6 +23,21 @@ export function normalizeRepoURL(url: string): string {
   return out.endsWith('.git') ? out.slice(0, -'.git'.length) : out;
 }
 
+/**
+ * The key a git push is matched on: no scheme, user, `.git` suffix or trailing slash; lowercase. A push
+ * names the repository by its web or https URL while an Application may name it by its SSH URL.
+ */
+export function pushMatchKey(url: string): string {
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/:(?!\d+\/)/, '/')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+}
+
 export interface URLCredentials {
   /** The URL without its userinfo (what git is given). */
   readonly url: string;

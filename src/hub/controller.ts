@@ -13,12 +13,13 @@ import { Informer } from '../kube/informer.ts';
 import { APPLICATION_SETS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 import type { HubMetrics } from './metrics.ts';
-import { namespaceFilter, type NamespaceFilter } from './namespaces.ts';
+import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import { controllerOf, type LiveApplication } from './plan.ts';
-import { WorkQueue } from './queue.ts';
+import { WorkQueue } from '../kube/workqueue.ts';
 import { reconcileApplicationSet, type LiveApplicationSet } from './reconciler.ts';
 import { informerClusterSource } from './sources.ts';
-import { gitRepoURLs, normalizeRepoURL, usesGenerator } from './triggers.ts';
+import { pushMatchKey } from '../git/url.ts';
+import { gitRepoURLs, usesGenerator } from './triggers.ts';
 import { kubeHubWriter } from './writer.ts';
 
 export interface ControllerOptions {
@@ -45,6 +46,7 @@ const OWNED_APP_COALESCE_MS = 500;
 const SECRET_TYPES = 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)';
 
 export class HubController {
+  readonly name = 'appsets';
   readonly #options: ControllerOptions;
   readonly #allowed: NamespaceFilter;
   readonly #appSets: Informer<LiveApplicationSet>;
@@ -128,10 +130,10 @@ export class HubController {
 
   /** A verified git push: refresh the repositories and re-run the ApplicationSets reading them. */
   onPush(repoURLs: readonly string[]): number {
-    const pushed = new Set(repoURLs.map(normalizeRepoURL));
+    const pushed = new Set(repoURLs.map(pushMatchKey));
     let queued = 0;
     for (const appSet of this.#appSets.list()) {
-      const urls = gitRepoURLs(appSet.spec).filter((url) => pushed.has(normalizeRepoURL(url)));
+      const urls = gitRepoURLs(appSet.spec).filter((url) => pushed.has(pushMatchKey(url)));
       if (urls.length === 0) continue;
       for (const url of urls) this.#repos.refresh(url);
       this.#enqueue(appSet);

@@ -1,18 +1,15 @@
-/** The controller's Prometheus metrics, on a registry of their own. */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+/** The ApplicationSet half's Prometheus metrics, on the registry the process hands it. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ReconcileOutcome } from './reconciler.ts';
 
 export interface HubMetrics {
-  readonly registry: Registry;
   observeReconcile(outcome: ReconcileOutcome): void;
   observeGenerator(generator: string, seconds: number): void;
   countWrite(verb: string): void;
   setQueueDepth(depth: number): void;
 }
 
-export function createHubMetrics(): HubMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'spokes_' });
+export function createHubMetrics(registry: Registry): HubMetrics {
   const reconciles = new Counter({
     name: 'spokes_appset_reconcile_total',
     help: 'ApplicationSet reconciles by result',
@@ -50,7 +47,6 @@ export function createHubMetrics(): HubMetrics {
     registers: [registry],
   });
   return {
-    registry,
     observeReconcile(outcome) {
       reconciles.inc({ result: outcome.result });
       duration.observe(outcome.seconds);

@@ -7,7 +7,7 @@ import isEqual from 'lodash/isEqual.js';
 import type { Application } from '../api/application.ts';
 import type { ApplicationsSyncPolicy } from '../api/applicationset.ts';
 import type { KubeObject, OwnerReference } from '../kube/types.ts';
-import { compileIgnoreRules, type IgnoreRule } from './ignore-differences.ts';
+import { compileIgnoreRules, type IgnoreRule } from '../ignore-differences.ts';
 
 /** Live Applications as the hub has them (with resourceVersion, ownerReferences, status). */
 export type LiveApplication = Application & KubeObject;

@@ -33,7 +33,7 @@ import {
   type AppSetIdentity,
   type LiveApplication,
 } from './plan.ts';
-import type { WorkResult } from './queue.ts';
+import type { WorkResult } from '../kube/workqueue.ts';
 
 export interface ApplicationSetStatus {
   conditions?: Condition[];

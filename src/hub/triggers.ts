@@ -28,15 +28,3 @@ export function gitRepoURLs(spec: unknown): string[] {
     });
   });
 }
-
-/** Repository URLs compared the way users write them: no scheme, user, `.git` suffix or trailing slash; lowercase. */
-export function normalizeRepoURL(url: string): string {
-  return url
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z+]+:\/\//, '')
-    .replace(/^[^@/]+@/, '')
-    .replace(/:(?!\d+\/)/, '/')
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
-}

@@ -12,9 +12,9 @@ import { secretSchema, secretType } from '../api/secret.ts';
 import { clusterFromSecret } from '../clusters/from-secret.ts';
 import type { Cluster } from '../clusters/types.ts';
 import type { GitRepoSource } from '../git/index.ts';
-import { WorkQueue } from '../hub/queue.ts';
-import { namespaceFilter, type NamespaceFilter } from '../hub/namespaces.ts';
-import { normalizeRepoURL } from '../hub/triggers.ts';
+import { WorkQueue } from '../kube/workqueue.ts';
+import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
+import { pushMatchKey } from '../git/url.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Informer } from '../kube/informer.ts';
 import { APP_PROJECTS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
@@ -23,7 +23,7 @@ import { Destinations, normalizeServer, type ResolvedDestination } from './desti
 import { DiffCache } from './diff.ts';
 import { ClusterCache } from './live-cache.ts';
 import type { OperationOutcome } from './operation.ts';
-import { createRenderer, type ToolOptions } from './render/index.ts';
+import { createRenderer, type ToolOptions } from '../render/index.ts';
 import { reconcileApp, type LiveApp } from './reconcile.ts';
 import { instanceName } from './tracking.ts';
 
@@ -57,6 +57,7 @@ export interface SyncStats {
 const LIVE_COALESCE_MS = 100;
 
 export class SyncController {
+  readonly name = 'sync';
   readonly stats: SyncStats = { reconciles: 0, operations: 0, writes: 0 };
   readonly #options: SyncControllerOptions;
   readonly #allowed: NamespaceFilter;
@@ -74,6 +75,7 @@ export class SyncController {
   readonly #written = new Map<string, number>();
   readonly #renderer;
   #stopped = false;
+  #ready = false;
 
   constructor(options: SyncControllerOptions) {
     this.#options = options;
@@ -101,11 +103,17 @@ export class SyncController {
   async start(): Promise<void> {
     for (const informer of [this.#secrets, this.#projects, this.#apps]) informer.start();
     await Promise.all([this.#secrets.synced, this.#projects.synced, this.#apps.synced]);
+    this.#ready = true;
     for (const app of this.#apps.list()) this.#enqueue(app);
+  }
+
+  get ready(): boolean {
+    return this.#ready;
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#ready = false;
     await Promise.all([...this.#queues.values()].map((q) => q.stop()));
     await Promise.all([this.#apps.stop(), this.#secrets.stop(), this.#projects.stop()]);
     await Promise.all([...this.#caches.values()].map((c) => c.stop()));
@@ -121,12 +129,12 @@ export class SyncController {
 
   /** A verified git push: refresh the repositories and reconcile the Applications reading them. */
   onPush(repoURLs: readonly string[]): number {
-    const pushed = new Set(repoURLs.map(normalizeRepoURL));
+    const pushed = new Set(repoURLs.map(pushMatchKey));
     for (const url of repoURLs) this.#options.repos.refresh(url);
     let queued = 0;
     for (const app of this.#apps.list()) {
       const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
-      if (!sources.some((s) => pushed.has(normalizeRepoURL(s.repoURL)))) continue;
+      if (!sources.some((s) => pushed.has(pushMatchKey(s.repoURL)))) continue;
       this.#enqueue(app);
       queued++;
     }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { compileIgnoreRules, type IgnoreRule } from '../hub/ignore-differences.ts';
+import { compileIgnoreRules, type IgnoreRule } from '../ignore-differences.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { isPlainObject } from '../params.ts';
 import { groupOf } from './health/index.ts';

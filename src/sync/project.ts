@@ -12,7 +12,7 @@
 import type { AppProjectSpec } from '../api/appproject.ts';
 import { compileGoPathPattern } from '../git/glob/go-path.ts';
 import { normalizeRepoURL } from '../git/url.ts';
-import { compileGlob } from './render/glob.ts';
+import { compileGlob } from '../render/glob.ts';
 
 function isDeny(pattern: string): boolean {
   return pattern.startsWith('!');

@@ -18,7 +18,7 @@ import type { ClusterCache } from './live-cache.ts';
 import { runSync, type OperationOutcome } from './operation.ts';
 import { parseDurationMs } from './options.ts';
 import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts';
-import type { Renderer } from './render/index.ts';
+import type { Renderer } from '../render/index.ts';
 import {
   statusChanged,
   historyEntry,

@@ -8,7 +8,7 @@ import { createGitRepo, type GitRepo } from '../harness/git-repo.ts';
 import { SpokesError } from '../../src/errors.ts';
 import { createRepoSource, type GitRepoSource } from '../../src/git/index.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
-import { createRenderer, type Renderer } from '../../src/sync/render/index.ts';
+import { createRenderer, type Renderer } from '../../src/render/index.ts';
 
 const URL = 'https://git.example/fleet.git';
 

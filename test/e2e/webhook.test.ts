@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { createHubServer } from '../../src/hub/server.ts';
+import { Registry } from 'prom-client';
+import { createHttpServer, processRoutes } from '../../src/process/http.ts';
 import { APPLICATION_SETS } from '../../src/kube/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createGitRepo } from '../harness/git-repo.ts';
@@ -23,13 +24,14 @@ test('a signed GitHub push adds the new directory’s Application within 2 s', a
   const ns = 'webhook';
   await createNamespace(client, ns);
   const handle = await startController(client, ns, { localRepos: new Map([[REPO_URL, repo.path]]) });
-  const server = createHubServer({
+  const routes = processRoutes({
     ready: () => handle.controller.ready,
-    metrics: (await import('prom-client')).register,
+    metrics: new Registry(),
     webhookSecrets: { github: SECRET },
     onPush: (urls) => handle.controller.onPush(urls),
     log: silentLogger,
   });
+  const server = createHttpServer(routes, silentLogger);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   try {

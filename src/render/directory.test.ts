@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createGitRepo, type GitRepo } from '../../../test/harness/git-repo.ts';
-import { SpokesError } from '../../errors.ts';
-import { createRepoSource, type GitRepoSource } from '../../git/index.ts';
-import type { RepoRevision } from '../../git/types.ts';
+import { createGitRepo, type GitRepo } from '../../test/harness/git-repo.ts';
+import { SpokesError } from '../errors.ts';
+import { createRepoSource, type GitRepoSource } from '../git/index.ts';
+import type { RepoRevision } from '../git/types.ts';
 import { compileGlob } from './glob.ts';
 import { renderDirectory, type DirectoryOptions } from './directory.ts';
 import { parseManifestFile } from './manifests.ts';

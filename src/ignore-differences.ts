@@ -4,8 +4,8 @@
  * Paths are JSON pointers or jq paths of the forms `.a.b`, `.a["b"]`, `.a[0]`, `.a[]` and
  * `.a[] | select(.k == "v")`; other jq is refused with a clear error.
  */
-import { SpokesError } from '../errors.ts';
-import { isPlainObject } from '../params.ts';
+import { SpokesError } from './errors.ts';
+import { isPlainObject } from './params.ts';
 
 export interface IgnoreRule {
   readonly name?: string | undefined;

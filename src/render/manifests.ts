@@ -6,9 +6,9 @@
  * before the bad document, and is otherwise ignored as unrelated YAML (e.g. Helm values).
  * `List` kinds are unpacked into their items; a List with null items contributes nothing.
  */
-import type { KubeObject } from '../../kube/types.ts';
-import { SpokesError } from '../../errors.ts';
-import { parseYamlDocuments } from '../../yaml.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { SpokesError } from '../errors.ts';
+import { parseYamlDocuments } from '../yaml.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -4,8 +4,8 @@
  * of characters including `/`, `?` any one character, `[abc]` / `[a-z]` a class, `[!a-z]` its
  * negation, `{a,b}` alternatives (nestable), `\x` a literal x.
  */
-import { classSource, escapeChar, rangeSource } from '../../git/glob/regex.ts';
-import { SpokesError } from '../../errors.ts';
+import { classSource, escapeChar, rangeSource } from '../git/glob/regex.ts';
+import { SpokesError } from '../errors.ts';
 
 export type Matcher = (path: string) => boolean;
 

@@ -8,7 +8,7 @@ import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { SpokesError } from '../../errors.ts';
+import { SpokesError } from '../errors.ts';
 
 const exec = promisify(execFile);
 

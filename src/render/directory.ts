@@ -6,9 +6,9 @@
  * Files marking themselves `+argocd:skip-file-rendering` are left out; symlinks inside the
  * repository are followed, dangling ones skipped, ones leaving it refused.
  */
-import type { KubeObject } from '../../kube/types.ts';
-import type { RepoRevision, RepoSource, TreeEntry } from '../../git/types.ts';
-import { SpokesError } from '../../errors.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { RepoRevision, RepoSource, TreeEntry } from '../git/types.ts';
+import { SpokesError } from '../errors.ts';
 import { compileGlob, type Matcher } from './glob.ts';
 import { parseManifestFile } from './manifests.ts';
 

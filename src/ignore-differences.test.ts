@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SpokesError } from '../errors.ts';
+import { SpokesError } from './errors.ts';
 import { compileIgnoreRules } from './ignore-differences.ts';
 
 const desired = {

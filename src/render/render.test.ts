@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SpokesError } from '../../errors.ts';
-import type { TreeEntry } from '../../git/types.ts';
+import { SpokesError } from '../errors.ts';
+import type { TreeEntry } from '../git/types.ts';
 import { cleanSetValue, inlineValues, valueFilePath } from './helm.ts';
 import { discoverType, explicitType } from './index.ts';
 import { kustomizeEdits } from './kustomize.ts';

@@ -9,9 +9,9 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { z } from 'zod';
-import type { KubeObject } from '../../kube/types.ts';
-import { SpokesError } from '../../errors.ts';
-import { toYamlStream } from '../../yaml.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { SpokesError } from '../errors.ts';
+import { toYamlStream } from '../yaml.ts';
 import { parseManifestStream } from './manifests.ts';
 import { runTool, type ToolOptions } from './tools.ts';
 

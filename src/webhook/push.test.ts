@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { handleWebhook } from './webhook.ts';
+import { handleWebhook } from './push.ts';
 
 const secrets = {
   github: 'gh-secret',

@@ -3,7 +3,7 @@
  * is never processed twice at once (an add meanwhile runs it again afterwards), failures retry
  * with per-key exponential backoff, and at most `concurrency` keys run together.
  */
-import { Backoff } from '../kube/backoff.ts';
+import { Backoff } from './backoff.ts';
 
 export interface WorkResult {
   /** Run this key again after this long, even if nothing triggers it (e.g. git polling). */

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { KubeObject } from '../../kube/types.ts';
-import { SpokesError } from '../../errors.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { SpokesError } from '../errors.ts';
 import { parseManifestStream } from './manifests.ts';
 import { runTool, type ToolOptions } from './tools.ts';
 

@@ -1,0 +1,126 @@
+/**
+ * The controller process's configuration: its flags (each with a SPOKES_* environment fallback),
+ * the schema with defaults, and the help text. Nothing below src/process/ sees flags.
+ */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { applicationsSyncPolicies } from '../api/applicationset.ts';
+import { flagsHelp, type FlagSpecs } from '../config.ts';
+
+export const controllerFlags: FlagSpecs = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the hub (default: in-cluster service account)' },
+  context: { type: 'string', help: 'kubeconfig context' },
+  namespace: {
+    type: 'string',
+    short: 'n',
+    help: 'control-plane namespace: cluster and repository Secrets, ApplicationSets (default argocd)',
+  },
+  'applicationset-namespaces': {
+    type: 'string',
+    multiple: true,
+    help: 'more namespaces whose ApplicationSets are served: globs or /regex/, repeatable or comma-separated',
+  },
+  policy: {
+    type: 'string',
+    help: "create-only | create-update | create-delete | sync (default); the stricter of this and the ApplicationSet's own wins",
+  },
+  concurrency: { type: 'string', help: 'ApplicationSets reconciled at once (default 10)' },
+  'requeue-after-seconds': {
+    type: 'string',
+    help: 'git generator poll interval when the spec sets none (default 180)',
+  },
+  listen: {
+    type: 'string',
+    help: 'address for /healthz, /readyz, /metrics and /api/webhook (default :8080)',
+  },
+  'leader-elect': {
+    type: 'string',
+    help: 'true (default) or false: run as one of several replicas with a Lease',
+  },
+  'lease-name': {
+    type: 'string',
+    help: 'Lease name in the control-plane namespace (default spokes-controller)',
+  },
+  'lease-duration-seconds': { type: 'string', help: 'how long a silent leader keeps the Lease (default 15)' },
+  identity: { type: 'string', help: "this replica's name in the Lease (default host-pid)" },
+  'repo-cache-dir': { type: 'string', help: 'where git mirrors are kept (default ~/.cache/spokes/repos)' },
+  repo: {
+    type: 'string',
+    multiple: true,
+    help: 'URL=PATH: read repository URL from a local git repository (testing, offline)',
+  },
+  components: {
+    type: 'string',
+    help: 'which halves run: appsets,sync (default both), appsets (ApplicationSets only) or sync (fan-out sync only)',
+  },
+  'sync-concurrency': { type: 'string', help: 'Applications synced at once in all (default 32)' },
+  'cluster-concurrency': { type: 'string', help: 'Applications synced at once per cluster (default 4)' },
+  'resync-seconds': {
+    type: 'string',
+    help: 'how often every Application is compared with git and its cluster again (default 180)',
+  },
+  'wave-timeout-seconds': {
+    type: 'string',
+    help: 'how long a sync wave may take to become healthy (default 300)',
+  },
+  'kustomize-path': { type: 'string', help: 'kustomize binary (default: kustomize on PATH)' },
+  'helm-path': { type: 'string', help: 'helm binary (default: helm on PATH)' },
+  'log-level': { type: 'string', help: 'debug | info (default) | warn | error' },
+};
+
+const COMPONENTS = ['appsets', 'sync'] as const;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const controllerConfigSchema = z.strictObject({
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  namespace: z.string().min(1).default('argocd'),
+  'applicationset-namespaces': z
+    .array(z.string())
+    .default([])
+    .transform((list) =>
+      list
+        .flatMap((item) => item.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  policy: z.enum(applicationsSyncPolicies).default('sync'),
+  concurrency: positiveInt(10),
+  'requeue-after-seconds': positiveInt(180),
+  listen: z.string().default(':8080'),
+  'leader-elect': z.enum(['true', 'false']).default('true'),
+  'lease-name': z.string().default('spokes-controller'),
+  'lease-duration-seconds': positiveInt(15),
+  identity: z.string().default(`${hostname()}-${process.pid}`),
+  'repo-cache-dir': z.string().optional(),
+  repo: z.array(z.string().regex(/^.+=.+$/, 'expected URL=PATH')).default([]),
+  components: z
+    .string()
+    .default('appsets,sync')
+    .transform((text) => text.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(COMPONENTS)).min(1)),
+  'sync-concurrency': positiveInt(32),
+  'cluster-concurrency': positiveInt(4),
+  'resync-seconds': positiveInt(180),
+  'wave-timeout-seconds': positiveInt(300),
+  'kustomize-path': z.string().optional(),
+  'helm-path': z.string().optional(),
+  'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
+
+export const controllerHelp = `Usage: spokes controller [options]
+
+Runs against the hub cluster. The ApplicationSet half watches ApplicationSets and Argo CD
+cluster/repository Secrets and keeps the generated Applications in step; the sync half renders
+each Application from git and server-side applies it to its destination cluster (prune,
+self-heal, waves and hooks, status). Both run unless --components says otherwise. Stops gracefully on
+SIGTERM. Webhook secrets come from SPOKES_WEBHOOK_GITHUB_SECRET, SPOKES_WEBHOOK_GITLAB_SECRET,
+SPOKES_WEBHOOK_GITEA_SECRET, SPOKES_WEBHOOK_BITBUCKET_SERVER_SECRET and SPOKES_WEBHOOK_BITBUCKET_UUID.
+
+Options:
+${flagsHelp(controllerFlags)}
+  -h, --help  show this help
+`;

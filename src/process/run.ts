@@ -1,0 +1,130 @@
+/**
+ * The controller process: reads nothing but its config, builds what the components share (hub
+ * client, repository cache, metrics registry, one HTTP server), runs the components while this
+ * replica leads, and stops gracefully on SIGTERM/SIGINT (queues drained, Lease released).
+ */
+import type { WebhookSecrets } from '../webhook/push.ts';
+import { createRepoSource } from '../git/index.ts';
+import { parseRepoMappings } from '../git/repo-flags.ts';
+import { KubeClient } from '../kube/client.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { createMetricsRegistry } from '../observability/metrics.ts';
+import type { Component } from './component.ts';
+import { buildComponents } from './components.ts';
+import type { ControllerConfig } from './config.ts';
+import { createHttpServer, listen, processRoutes } from './http.ts';
+import { runLeaderElection } from './leader.ts';
+
+export async function runController(
+  config: ControllerConfig,
+  webhookSecrets: WebhookSecrets,
+  /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
+  toolSearchPath = '',
+): Promise<number> {
+  const log = createLogger({ level: config['log-level'] });
+  const hub = KubeClient.fromKubeconfig(config.kubeconfig, config.context);
+  const metrics = createMetricsRegistry();
+  // The repository cache is made before the components; its credentials come from them.
+  const secrets: { from?: () => ReturnType<typeof built.repositorySecrets> } = {};
+  const repos = createRepoSource({
+    localRepos: parseRepoMappings(config.repo),
+    ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
+    credentials: () => secrets.from?.() ?? [],
+    log,
+  });
+  const built = buildComponents({ config, hub, repos, metrics, log, toolSearchPath });
+  secrets.from = built.repositorySecrets;
+  const group = componentGroup(built.components, log);
+
+  const server = createHttpServer(
+    [
+      ...processRoutes({
+        ready: () => group.ready,
+        metrics,
+        webhookSecrets,
+        onPush: (urls) => group.onPush(urls),
+        log,
+      }),
+      ...built.components.flatMap((c) => c.routes ?? []),
+    ],
+    log,
+  );
+  const port = await listen(server, config.listen);
+  log.info('listening', { address: config.listen, port });
+
+  const shutdown = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info('shutting down', { signal });
+      shutdown.abort();
+    });
+  }
+  const exitCode = await lead({ config, hub, group, shutdown: shutdown.signal, log });
+  await group.stop();
+  repos.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  log.info('stopped', { exitCode });
+  return exitCode;
+}
+
+/** The components started, stopped and told of pushes together. */
+interface ComponentGroup {
+  readonly ready: boolean;
+  start(): void;
+  stop(): Promise<void>;
+  onPush(repoURLs: readonly string[]): number;
+}
+
+function componentGroup(components: readonly Component[], log: Logger): ComponentGroup {
+  let started = false;
+  return {
+    get ready() {
+      return started && components.every((c) => c.ready);
+    },
+    start() {
+      Promise.all(components.map((c) => c.start()))
+        .then(() => (started = true))
+        .catch((err: unknown) => log.error('a component failed to start', { error: err }));
+    },
+    async stop() {
+      await Promise.all(components.map((c) => c.stop()));
+    },
+    onPush: (repoURLs) => components.reduce((queued, c) => queued + (c.onPush?.(repoURLs) ?? 0), 0),
+  };
+}
+
+/** Runs the components while this replica leads; 0 after a requested shutdown, 1 when leadership was lost. */
+async function lead(run: {
+  readonly config: ControllerConfig;
+  readonly hub: KubeClient;
+  readonly group: ComponentGroup;
+  readonly shutdown: AbortSignal;
+  readonly log: Logger;
+}): Promise<number> {
+  const { config, hub, group, shutdown, log } = run;
+  if (config['leader-elect'] === 'false') {
+    group.start();
+    await new Promise((resolve) => shutdown.addEventListener('abort', resolve));
+    return 0;
+  }
+  const durationMs = config['lease-duration-seconds'] * 1000;
+  let lost = false;
+  await runLeaderElection(
+    {
+      client: hub,
+      namespace: config.namespace,
+      name: config['lease-name'],
+      identity: config.identity,
+      durationMs,
+      renewMs: Math.max(500, Math.floor(durationMs / 3)),
+      retryMs: Math.max(500, Math.floor(durationMs / 5)),
+      log,
+    },
+    shutdown,
+    (leadership) => {
+      leadership.addEventListener('abort', () => (lost = !shutdown.aborted));
+      group.start();
+    },
+  );
+  return lost ? 1 : 0;
+}
