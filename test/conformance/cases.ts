@@ -1,12 +1,15 @@
 /**
- * The shared conformance cases (../shared/conformance/cases): an ApplicationSet, optional cluster
- * Secrets and git trees, and the exact Applications (or error) Argo CD gives for it.
+ * The conformance cases: the team's shared ones (../shared/conformance/cases) and this project's own
+ * (test/conformance/cases, same format), each an ApplicationSet, optional cluster Secrets and git
+ * trees, and the exact Applications (or error) Argo CD gives for it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseYamlDocuments } from '../../src/yaml.ts';
 
 export const CASES_DIR = resolve(import.meta.dirname, '../../../shared/conformance/cases');
+/** Cases added here, checked against Argo CD's own code (../shared/argo-oracle) when written. */
+export const OWN_CASES_DIR = resolve(import.meta.dirname, 'cases');
 
 export interface ConformanceCase {
   readonly name: string;
@@ -19,11 +22,19 @@ export interface ConformanceCase {
   readonly expected: { readonly apps: unknown[] } | { readonly error: string };
 }
 
-export function loadCases(dir = CASES_DIR): ConformanceCase[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => loadCase(join(dir, entry.name), entry.name))
+/** Every case of these folders (default: shared and own), by name; a name may appear once. */
+export function loadCases(dirs: readonly string[] = [CASES_DIR, OWN_CASES_DIR]): ConformanceCase[] {
+  const cases = dirs
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => loadCase(join(dir, entry.name), entry.name)),
+    )
     .sort((a, b) => a.name.localeCompare(b.name));
+  const duplicate = cases.find((c, i) => i > 0 && cases[i - 1]?.name === c.name);
+  if (duplicate !== undefined) throw new Error(`conformance case ${duplicate.name} is defined twice`);
+  return cases;
 }
 
 function loadCase(dir: string, name: string): ConformanceCase {
