@@ -8,7 +8,10 @@ const VENDORS = [
   { name: 'simple-git', message: 'Only src/git/ talks to git.' },
 ];
 
-/** Vendor packages a room may import: only src/kube the Kubernetes client, only src/git simple-git. */
+/**
+ * Vendor packages a room may not import: only src/kube imports the Kubernetes client, only src/git simple-git.
+ * @param {string} room
+ */
 function vendorsBannedIn(room) {
   return VENDORS.filter(
     (v) =>
@@ -22,6 +25,12 @@ function vendorsBannedIn(room) {
 const COMPONENTS = ['hub', 'sync', 'rollout', 'notifications', 'dashboard'];
 const ABOVE = ['cli', 'process'];
 
+/**
+ * @param {string} room
+ * @param {string[]} forbidden rooms it must not import
+ * @param {string} message
+ * @returns {import('typescript-eslint').ConfigWithExtends}
+ */
 function roomRule(room, forbidden, message, files = [`src/${room}/**`]) {
   return {
     files,
@@ -29,7 +38,10 @@ function roomRule(room, forbidden, message, files = [`src/${room}/**`]) {
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: vendorsBannedIn(room), patterns: [{ group: forbidden.map((r) => `**/${r}/**`), message }] },
+        {
+          paths: vendorsBannedIn(room),
+          patterns: [{ group: forbidden.map((other) => `**/${other}/**`), message }],
+        },
       ],
     },
   };
