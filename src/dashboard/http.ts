@@ -58,7 +58,7 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, answer: Repl
   res.statusCode = answer.status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
-  const text = Buffer.from(JSON.stringify(answer.body));
+  const text = Buffer.from(JSON.stringify(answer.body ?? {}));
   if (text.length > 8192 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     res.setHeader('content-encoding', 'gzip');
     res.setHeader('vary', 'accept-encoding');
