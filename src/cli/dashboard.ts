@@ -16,6 +16,9 @@ export async function runDashboardCommand(args: readonly string[], io: CommandIO
     config,
     hub,
     toolSearchPath: process.env['PATH'] ?? '',
-    announce: (link) => io.stdout(`Dashboard: open ${link}\n(the link signs in one browser, once, as your kubeconfig's identity)\n`),
+    announce: (link) =>
+      io.stdout(
+        `Dashboard: open ${link}\n(the link signs in one browser, once, as your kubeconfig's identity)\n`,
+      ),
   });
 }

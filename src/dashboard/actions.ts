@@ -33,7 +33,11 @@ export class Actions {
     this.#deps = deps;
   }
 
-  async sync(user: User, target: { namespace: string; name: string }, options: { prune: boolean }): Promise<void> {
+  async sync(
+    user: User,
+    target: { namespace: string; name: string },
+    options: { prune: boolean },
+  ): Promise<void> {
     const app = await this.#authorised(user, target);
     if (app['operation'] !== undefined && app['operation'] !== null)
       throw new Conflict('another operation is already in progress');
@@ -42,10 +46,18 @@ export class Actions {
       initiatedBy: { username: user.username },
     };
     await this.#deps.hub.patch(APPLICATIONS, target, { operation }, { type: 'merge' });
-    await this.#record(app, 'SyncRequested', `${user.username} requested a sync${options.prune ? ' with prune' : ''} from the dashboard`);
+    await this.#record(
+      app,
+      'SyncRequested',
+      `${user.username} requested a sync${options.prune ? ' with prune' : ''} from the dashboard`,
+    );
   }
 
-  async refresh(user: User, target: { namespace: string; name: string }, options: { hard: boolean }): Promise<void> {
+  async refresh(
+    user: User,
+    target: { namespace: string; name: string },
+    options: { hard: boolean },
+  ): Promise<void> {
     const app = await this.#authorised(user, target);
     const mode = options.hard ? 'hard' : 'normal';
     await this.#deps.hub.patch(
@@ -54,7 +66,11 @@ export class Actions {
       { metadata: { annotations: { [REFRESH_ANNOTATION]: mode } } },
       { type: 'merge' },
     );
-    await this.#record(app, 'RefreshRequested', `${user.username} requested a ${mode} refresh from the dashboard`);
+    await this.#record(
+      app,
+      'RefreshRequested',
+      `${user.username} requested a ${mode} refresh from the dashboard`,
+    );
   }
 
   async #authorised(user: User, target: { namespace: string; name: string }): Promise<KubeObject> {
@@ -91,6 +107,8 @@ export class Actions {
         lastTimestamp: now,
         count: 1,
       })
-      .catch((err: unknown) => this.#deps.log.warn('could not record the action as an Event', { reason, error: err }));
+      .catch((err: unknown) =>
+        this.#deps.log.warn('could not record the action as an Event', { reason, error: err }),
+      );
   }
 }

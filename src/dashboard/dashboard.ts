@@ -52,7 +52,10 @@ export class Dashboard {
       log,
     });
     const access = new AccessReviewer(hub);
-    const manifests = createRenderer({ repos: options.repos, ...(options.tools ? { tools: options.tools } : {}) });
+    const manifests = createRenderer({
+      repos: options.repos,
+      ...(options.tools ? { tools: options.tools } : {}),
+    });
     const views = new Views({
       store: this.store,
       access,

@@ -79,7 +79,8 @@ export class ClusterIndex {
       if (normalizeServer(server) === IN_CLUSTER.server) return this.#inCluster();
       return undefined;
     }
-    if (name !== '') return this.#byName.get(name) ?? (name === IN_CLUSTER.name ? this.#inCluster() : undefined);
+    if (name !== '')
+      return this.#byName.get(name) ?? (name === IN_CLUSTER.name ? this.#inCluster() : undefined);
     return undefined;
   }
 
@@ -129,22 +130,31 @@ function shortRevision(revision: string | undefined): string {
     .join(',');
 }
 
+/** The sync, health, revision and operation phase an Application's status shows. */
+function statusOf(app: AppLike): Pick<AppSummary, 'sync' | 'health' | 'revision' | 'operation'> {
+  const status = app.status ?? {};
+  const running = app.operation !== undefined && app.operation !== null;
+  return {
+    sync: status.sync?.status ?? 'Unknown',
+    health: status.health?.status ?? 'Unknown',
+    revision: shortRevision(status.sync?.revision),
+    operation: running ? 'Running' : (status.operationState?.phase ?? ''),
+  };
+}
+
 export function summarize(obj: KubeObject, clusters: ClusterIndex): AppSummary {
   const app = obj as AppLike;
-  const cluster = clusters.columnOf(app.spec?.destination);
-  const clusterName = clusters.find(app.spec?.destination)?.name ?? '';
-  const running = app.operation !== undefined && app.operation !== null;
+  const destination = app.spec?.destination;
+  const cluster = clusters.columnOf(destination);
+  const clusterName = clusters.find(destination)?.name || cluster;
   return {
     namespace: app.metadata.namespace ?? '',
     name: app.metadata.name,
     appSet: owningAppSet(app),
     project: app.spec?.project ?? '',
     cluster,
-    group: groupName(app.metadata.name, clusterName || cluster),
-    sync: app.status?.sync?.status ?? 'Unknown',
-    health: app.status?.health?.status ?? 'Unknown',
-    revision: shortRevision(app.status?.sync?.revision),
-    operation: running ? 'Running' : (app.status?.operationState?.phase ?? ''),
+    group: groupName(app.metadata.name, clusterName),
+    ...statusOf(app),
   };
 }
 
@@ -169,7 +179,18 @@ export type WireApp = readonly [
 ];
 
 export function toWire(s: AppSummary): WireApp {
-  return [s.namespace, s.name, s.appSet, s.project, s.cluster, s.group, s.sync, s.health, s.revision, s.operation];
+  return [
+    s.namespace,
+    s.name,
+    s.appSet,
+    s.project,
+    s.cluster,
+    s.group,
+    s.sync,
+    s.health,
+    s.revision,
+    s.operation,
+  ];
 }
 
 export function fromWire(w: WireApp): AppSummary {

@@ -32,7 +32,14 @@ export interface ResourceDiff {
   readonly note?: string;
 }
 
-const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
+const VOLATILE_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'uid',
+  'creationTimestamp',
+  'selfLink',
+];
 
 function comparable(obj: KubeObject | undefined): KubeObject | undefined {
   if (obj === undefined) return undefined;
@@ -103,7 +110,10 @@ export async function resourceDiff(input: DiffInput): Promise<ResourceDiff> {
 /** The desired object as the sync applies it: in its namespace, with the live tracking id kept. */
 function place(obj: KubeObject, namespace: string, live: KubeObject | undefined): KubeObject {
   const tracking = live?.metadata.annotations?.[TRACKING_ANNOTATION];
-  const annotations = { ...(obj.metadata.annotations ?? {}), ...(tracking ? { [TRACKING_ANNOTATION]: tracking } : {}) };
+  const annotations = {
+    ...(obj.metadata.annotations ?? {}),
+    ...(tracking ? { [TRACKING_ANNOTATION]: tracking } : {}),
+  };
   const metadata: KubeObject['metadata'] = { ...obj.metadata, annotations };
   if (namespace === '') delete metadata.namespace;
   else metadata.namespace = namespace;

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
-import { Actions, Conflict } from './actions.ts';
+import type { Actions } from './actions.ts';
+import { Conflict } from './actions.ts';
 import type { Assets } from './assets.ts';
 import { reviewToken, type User } from './auth/identity.ts';
 import type { SignInLimiter } from './auth/rate-limit.ts';
@@ -47,7 +48,8 @@ export interface RouteDeps {
   readonly oneTimeSignIn?: { take(code: string): Promise<User | undefined> };
 }
 
-const PAGE_ACCESS = 'anyone: the page shell and its scripts hold no data; data comes from /api/ with a session';
+const PAGE_ACCESS =
+  'anyone: the page shell and its scripts hold no data; data comes from /api/ with a session';
 
 /** Maps the typed failures of views and actions to HTTP answers. */
 async function answer(work: () => Promise<unknown>): Promise<Reply> {
@@ -92,9 +94,12 @@ function pageRoutes(deps: RouteDeps): Route[] {
     res.end(found.body);
   };
   return [
-    ...['/', '/login', '/apps/', '/appsets/', '/clusters/'].map(
-      (path): Route => ({ method: 'GET', path, access: PAGE_ACCESS, handle: page }),
-    ),
+    ...['/', '/login', '/apps/', '/appsets/', '/clusters/'].map((path): Route => ({
+      method: 'GET',
+      path,
+      access: PAGE_ACCESS,
+      handle: page,
+    })),
     { method: 'GET', path: '/static/', access: PAGE_ACCESS, handle: file },
     { method: 'GET', path: '/vendor/', access: PAGE_ACCESS, handle: file },
   ];
@@ -121,7 +126,8 @@ function signInRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
         return sendJson(req, res, problem(429, `too many sign-in attempts; try again in ${wait} s`));
       }
       const body = await readJson(req);
-      if (typeof body !== 'object' || body === null) return sendJson(req, res, problem(400, 'expected a JSON object'));
+      if (typeof body !== 'object' || body === null)
+        return sendJson(req, res, problem(400, 'expected a JSON object'));
       const { user, token } = await check(body as Record<string, unknown>);
       if (user === undefined) {
         deps.log.warn('dashboard sign-in refused', { client: clientAddress(req) });
@@ -134,7 +140,8 @@ function signInRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
     {
       method: 'POST',
       path: '/api/login',
-      access: 'anyone from this origin, rate-limited: the bearer token is verified with the hub’s TokenReview',
+      access:
+        'anyone from this origin, rate-limited: the bearer token is verified with the hub’s TokenReview',
       handle: signIn(async (body) => {
         const token = typeof body['token'] === 'string' ? body['token'].trim() : '';
         if (token === '' || token.length > 16_384) return {};
@@ -176,7 +183,8 @@ function signInRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
     routes.push({
       method: 'POST',
       path: '/api/login/link',
-      access: 'whoever holds the one-time code the standalone command printed (signs in as the kubeconfig identity)',
+      access:
+        'whoever holds the one-time code the standalone command printed (signs in as the kubeconfig identity)',
       handle: signIn(async (body) => {
         const code = typeof body['code'] === 'string' ? body['code'] : '';
         const user = code === '' ? undefined : await oneTime.take(code);
@@ -208,13 +216,19 @@ function dataRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
   const appPost = async ({ session, parts, req }: ApiRequest): Promise<Reply> => {
     const body = ((await readJson(req)) ?? {}) as Record<string, unknown>;
     const at = target(parts);
-    if (parts[2] === 'sync') return answer(() => actions.sync(session.user, at, { prune: body['prune'] === true }));
-    if (parts[2] === 'refresh') return answer(() => actions.refresh(session.user, at, { hard: body['hard'] === true }));
+    if (parts[2] === 'sync')
+      return answer(() => actions.sync(session.user, at, { prune: body['prune'] === true }));
+    if (parts[2] === 'refresh')
+      return answer(() => actions.refresh(session.user, at, { hard: body['hard'] === true }));
     return problem(404, 'not found');
   };
   return [
     apiRoute(
-      { method: 'GET', path: '/api/fleet', access: 'a signed-in user; Applications of namespaces where they may get applications' },
+      {
+        method: 'GET',
+        path: '/api/fleet',
+        access: 'a signed-in user; Applications of namespaces where they may get applications',
+      },
       guard,
       ({ session }) => answer(() => views.fleet(session.user)),
     ),
@@ -229,7 +243,11 @@ function dataRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
       },
     },
     apiRoute(
-      { method: 'GET', path: '/api/apps/', access: 'a signed-in user who may get that Application (tree and diff too)' },
+      {
+        method: 'GET',
+        path: '/api/apps/',
+        access: 'a signed-in user who may get that Application (tree and diff too)',
+      },
       guard,
       appGet,
     ),
@@ -252,7 +270,11 @@ function dataRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
       },
     ),
     apiRoute(
-      { method: 'GET', path: '/api/clusters/', access: 'a signed-in user who may get clusters.argoproj.io of that name' },
+      {
+        method: 'GET',
+        path: '/api/clusters/',
+        access: 'a signed-in user who may get clusters.argoproj.io of that name',
+      },
       guard,
       ({ session, parts }) => answer(() => views.cluster(session.user, parts[0] ?? '')),
     ),

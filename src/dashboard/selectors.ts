@@ -13,7 +13,8 @@ export interface SelectionReason {
   readonly why: string;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function describeSelector(selector: LabelSelector | undefined): string {
   const parts: string[] = [];
@@ -32,7 +33,7 @@ export function describeSelector(selector: LabelSelector | undefined): string {
 }
 
 function asSelector(value: unknown): LabelSelector | undefined {
-  return isMap(value) ? (value as LabelSelector) : undefined;
+  return isMap(value) ? value : undefined;
 }
 
 function safeMatch(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
@@ -44,7 +45,11 @@ function safeMatch(selector: LabelSelector | undefined, labels: Readonly<Record<
 }
 
 /** The reasons the generators at `path` select `cluster`; empty when none does. */
-export function selectionReasons(generators: unknown, cluster: ClusterView, path = 'spec.generators'): SelectionReason[] {
+export function selectionReasons(
+  generators: unknown,
+  cluster: ClusterView,
+  path = 'spec.generators',
+): SelectionReason[] {
   if (!Array.isArray(generators)) return [];
   const reasons: SelectionReason[] = [];
   generators.forEach((entry, i) => {
@@ -61,7 +66,8 @@ export function selectionReasons(generators: unknown, cluster: ClusterView, path
           const named = ['cluster', 'name', 'server', 'url'].find(
             (key) => element[key] === cluster.name || element[key] === cluster.server,
           );
-          if (named !== undefined) reasons.push({ path: `${at}.elements[${j}]`, why: `${named}: ${String(element[named])}` });
+          if (named !== undefined)
+            reasons.push({ path: `${at}.elements[${j}]`, why: `${named}: ${String(element[named])}` });
         }
       } else if (Array.isArray(spec['generators'])) {
         reasons.push(...selectionReasons(spec['generators'], cluster, `${at}.generators`));

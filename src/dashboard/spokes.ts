@@ -67,8 +67,20 @@ const CHILD_TYPES: readonly ResourceType[] = [
   { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true },
   { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
   { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true },
-  { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true },
-  { group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true },
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    kind: 'EndpointSlice',
+    plural: 'endpointslices',
+    namespaced: true,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'ControllerRevision',
+    plural: 'controllerrevisions',
+    namespaced: true,
+  },
 ];
 
 /** One node of the resource tree: metadata and a short state, never an object's content. */
@@ -114,26 +126,32 @@ function managedNode(r: ManagedResource, live: KubeObject | undefined, index: nu
   };
 }
 
+function podState(obj: KubeObject, status: Record<string, unknown>): { health: string; info: string } {
+  const phase = typeof status['phase'] === 'string' ? status['phase'] : 'Pending';
+  const conditions = (status['conditions'] ?? []) as { type?: string; status?: string }[];
+  const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  if (phase === 'Failed') return { health: 'Degraded', info: phase };
+  const healthy = phase === 'Succeeded' || (phase === 'Running' && ready);
+  return { health: healthy ? 'Healthy' : 'Progressing', info: ready ? `${phase}, ready` : phase };
+}
+
+function replicaSetState(obj: KubeObject, status: Record<string, unknown>): { health: string; info: string } {
+  const want = Number((obj['spec'] as { replicas?: number } | undefined)?.replicas ?? 0);
+  const ready = Number(status['readyReplicas'] ?? 0);
+  return { health: ready >= want ? 'Healthy' : 'Progressing', info: `${ready}/${want} ready` };
+}
+
+function jobState(status: Record<string, unknown>): { health: string } {
+  if (status['completionTime'] !== undefined) return { health: 'Healthy' };
+  return { health: Number(status['failed'] ?? 0) > 0 ? 'Degraded' : 'Progressing' };
+}
+
 /** A child's health, from its own fields (the sync records health for managed resources only). */
 function childState(obj: KubeObject): { health?: string; info?: string } {
   const status = (obj['status'] ?? {}) as Record<string, unknown>;
-  if (obj.kind === 'Pod') {
-    const phase = String(status['phase'] ?? 'Pending');
-    const conditions = (status['conditions'] ?? []) as { type?: string; status?: string }[];
-    const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-    const health =
-      phase === 'Failed' ? 'Degraded' : phase === 'Succeeded' || (phase === 'Running' && ready) ? 'Healthy' : 'Progressing';
-    return { health, info: ready ? `${phase}, ready` : phase };
-  }
-  if (obj.kind === 'ReplicaSet') {
-    const want = Number((obj['spec'] as { replicas?: number } | undefined)?.replicas ?? 0);
-    const ready = Number(status['readyReplicas'] ?? 0);
-    return { health: ready >= want ? 'Healthy' : 'Progressing', info: `${ready}/${want} ready` };
-  }
-  if (obj.kind === 'Job') {
-    const failed = Number(status['failed'] ?? 0) > 0 && status['completionTime'] === undefined;
-    return { health: status['completionTime'] ? 'Healthy' : failed ? 'Degraded' : 'Progressing' };
-  }
+  if (obj.kind === 'Pod') return podState(obj, status);
+  if (obj.kind === 'ReplicaSet') return replicaSetState(obj, status);
+  if (obj.kind === 'Job') return jobState(status);
   return {};
 }
 
@@ -156,7 +174,10 @@ function childNode(obj: KubeObject, parents: readonly string[]): TreeNode {
 }
 
 /** The managed resources and, through owner references, what they own (ReplicaSets, Pods, …). */
-export async function resourceTree(client: KubeClient, resources: readonly ManagedResource[]): Promise<TreeNode[]> {
+export async function resourceTree(
+  client: KubeClient,
+  resources: readonly ManagedResource[],
+): Promise<TreeNode[]> {
   const lives = await Promise.all(resources.map((r) => liveObject(client, r).catch(() => undefined)));
   const nodes = resources.map((r, i) => managedNode(r, lives[i], i));
   const namespaces = [...new Set(resources.flatMap((r) => (r.namespace ? [r.namespace] : [])))];

@@ -94,7 +94,9 @@ export class FleetStore {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.apps, this.appSets, this.secrets, this.projects, this.events].map((i) => i.stop()));
+    await Promise.all(
+      [this.apps, this.appSets, this.secrets, this.projects, this.events].map((i) => i.stop()),
+    );
   }
 
   /** The sequence number of the last change (a snapshot is "as of" this). */
@@ -135,7 +137,9 @@ export class FleetStore {
       const parsed = secretSchema.safeParse(obj);
       if (!parsed.success || secretType(parsed.data) !== 'cluster') return [];
       try {
-        return [clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`)];
+        return [
+          clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`),
+        ];
       } catch {
         return [];
       }

@@ -4,6 +4,7 @@
  * its param sets, generated on demand), one cluster. Objects are sent without managedFields;
  * cluster Secrets only as their non-secret fields.
  */
+import { stringify } from 'yaml';
 import { createRegistry } from '../../generators/index.ts';
 import type { Application } from '../api/application.ts';
 import type { ClusterSource } from '../clusters/types.ts';
@@ -102,15 +103,24 @@ export class Views {
       ? store.events
           .list()
           .filter((e) => {
-            const involved = (e['involvedObject'] ?? {}) as { kind?: string; name?: string; namespace?: string; uid?: string };
-            return involved.kind === 'Application' && involved.namespace === namespace && (involved.uid === uid || involved.name === name);
+            const involved = (e['involvedObject'] ?? {}) as {
+              kind?: string;
+              name?: string;
+              namespace?: string;
+              uid?: string;
+            };
+            return (
+              involved.kind === 'Application' &&
+              involved.namespace === namespace &&
+              (involved.uid === uid || involved.name === name)
+            );
           })
           .map(eventView)
           .sort((a, b) => (a.last < b.last ? 1 : -1))
           .slice(0, 50)
       : null;
     return {
-      app: forBrowser(app as unknown as KubeObject),
+      app: forBrowser(app),
       summary: store.summary(namespace, name),
       cluster: cluster ? { name: cluster.name, server: cluster.server } : null,
       canUpdate,
@@ -121,13 +131,13 @@ export class Views {
   async tree(user: User, namespace: string, name: string): Promise<{ nodes: TreeNode[] }> {
     const app = await this.#mayGetApp(user, namespace, name);
     const client = this.#spokeOf(app);
-    const resources = ((app.status as { resources?: ManagedResource[] } | undefined)?.resources ?? []);
+    const resources = (app.status as { resources?: ManagedResource[] } | undefined)?.resources ?? [];
     return { nodes: await resourceTree(client, resources) };
   }
 
   async diff(user: User, namespace: string, name: string, ref: URLSearchParams): Promise<ResourceDiff> {
     const app = await this.#mayGetApp(user, namespace, name);
-    const resources = ((app.status as { resources?: ManagedResource[] } | undefined)?.resources ?? []);
+    const resources = (app.status as { resources?: ManagedResource[] } | undefined)?.resources ?? [];
     // Only a resource the Application manages can be read: never any object of the spoke.
     const resource = resources.find(
       (r) =>
@@ -158,7 +168,10 @@ export class Views {
     const apps = mayApps
       ? [...store.summaries()].filter((s) => s.namespace === namespace && s.appSet === name).map(toWire)
       : null;
-    return { appSet: forBrowser(obj), apps };
+    const generators = ((obj['spec'] as { generators?: unknown[] } | undefined)?.generators ?? []).map((g) =>
+      stringify(g),
+    );
+    return { appSet: forBrowser(obj), apps, generators };
   }
 
   /** Each top-level generator's param sets, generated now (nothing is written). */
@@ -168,10 +181,17 @@ export class Views {
       throw new Forbidden(`you may not get ApplicationSet ${namespace}/${name}`);
     const obj = store.appSets.get(namespace, name);
     if (obj === undefined) throw new NotFound(`ApplicationSet ${namespace}/${name} not found`);
-    const spec = (obj['spec'] ?? {}) as { generators?: unknown[]; goTemplate?: boolean; goTemplateOptions?: string[] };
+    const spec = (obj['spec'] ?? {}) as {
+      generators?: unknown[];
+      goTemplate?: boolean;
+      goTemplateOptions?: string[];
+    };
     const env = {
       appSet: { name, namespace },
-      renderer: createTemplateRenderer({ goTemplate: spec.goTemplate ?? false, goTemplateOptions: spec.goTemplateOptions ?? [] }),
+      renderer: createTemplateRenderer({
+        goTemplate: spec.goTemplate ?? false,
+        goTemplateOptions: spec.goTemplateOptions ?? [],
+      }),
       registry,
       clusters: this.#clusterSource(),
       repos,
@@ -195,7 +215,9 @@ export class Views {
     return {
       list: () =>
         Promise.resolve(
-          [...store.clusterCredentials()].sort((a, b) => (a.secretName < b.secretName ? -1 : a.secretName > b.secretName ? 1 : 0)),
+          [...store.clusterCredentials()].sort((a, b) =>
+            a.secretName < b.secretName ? -1 : a.secretName > b.secretName ? 1 : 0,
+          ),
         ),
     };
   }
@@ -207,11 +229,17 @@ export class Views {
     if (!(await access.allowed(user, can.getCluster(store.namespace, view.secretName || view.name))))
       throw new Forbidden(`you may not get cluster ${name}`);
     const all = [...store.summaries()].filter((s) => s.cluster === (view.name || view.server));
-    const visible = await this.visibleNamespaces(user, all.map((s) => s.namespace));
+    const visible = await this.visibleNamespaces(
+      user,
+      all.map((s) => s.namespace),
+    );
     const selectedBy: { namespace: string; name: string; reasons: SelectionReason[] }[] = [];
     for (const appSet of store.appSets.list()) {
       const ns = appSet.metadata.namespace ?? '';
-      const reasons = selectionReasons((appSet['spec'] as { generators?: unknown } | undefined)?.generators, view);
+      const reasons = selectionReasons(
+        (appSet['spec'] as { generators?: unknown } | undefined)?.generators,
+        view,
+      );
       if (reasons.length === 0 || !(await access.allowed(user, can.getAppSet(ns)))) continue;
       selectedBy.push({ namespace: ns, name: appSet.metadata.name, reasons });
     }
@@ -234,7 +262,10 @@ export class Views {
         ? Promise.resolve({ status: 'Unknown', message: 'no credentials registered' })
         : client.request<{ gitVersion?: string }>('GET', '/version').then(
             (v) => ({ status: 'Successful', version: v.gitVersion ?? '' }),
-            (err: unknown) => ({ status: 'Failed', message: err instanceof Error ? err.message : String(err) }),
+            (err: unknown) => ({
+              status: 'Failed',
+              message: err instanceof Error ? err.message : String(err),
+            }),
           );
     this.#versions.set(server, { at: now, answer });
     return answer;
@@ -270,8 +301,21 @@ function withoutLastApplied(params: Record<string, unknown>): Record<string, unk
   return out;
 }
 
-function eventView(e: KubeObject): { type: string; reason: string; message: string; count: number; last: string } {
-  const ev = e as KubeObject & { type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string };
+function eventView(e: KubeObject): {
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  last: string;
+} {
+  const ev = e as KubeObject & {
+    type?: string;
+    reason?: string;
+    message?: string;
+    count?: number;
+    lastTimestamp?: string;
+    eventTime?: string;
+  };
   return {
     type: ev.type ?? '',
     reason: ev.reason ?? '',

@@ -25,7 +25,10 @@ export interface StandaloneOptions {
 }
 
 /** A sign-in code valid once: the link is for the person who started the command. */
-export function oneTimeCode(hub: KubeClient): { code: string; take(code: string): Promise<User | undefined> } {
+export function oneTimeCode(hub: KubeClient): {
+  code: string;
+  take(code: string): Promise<User | undefined>;
+} {
   const code = randomBytes(24).toString('base64url');
   let used = false;
   return {

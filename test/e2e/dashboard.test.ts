@@ -103,11 +103,19 @@ describe('the dashboard in a browser', () => {
   const cell = (page: Page, app: string) => page.locator(`[role=gridcell][data-app="argocd/${app}"]`);
 
   async function shot(page: Page, name: string): Promise<void> {
+    await page.evaluate(() =>
+      (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+    );
     await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
   }
 
   test('without a session the API answers 401 and the page asks to sign in', async () => {
-    for (const path of ['/api/fleet', '/api/apps/argocd/fleet-root', '/api/fleet/events', '/api/clusters/prod-eu']) {
+    for (const path of [
+      '/api/fleet',
+      '/api/apps/argocd/fleet-root',
+      '/api/fleet/events',
+      '/api/clusters/prod-eu',
+    ]) {
       const res = await fetch(`${base}${path}`);
       assert.equal(res.status, 401, path);
     }
@@ -149,10 +157,13 @@ describe('the dashboard in a browser', () => {
   test('sync from the UI, a drift that flips a cell and back without a reload, and the diff', async () => {
     const page = await signedIn('admin');
     await hub.create(APPLICATIONS, driftApp());
-    await pollUntil(async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'OutOfSync', {
-      what: 'the new Application OutOfSync (not deployed yet)',
-      timeoutMs: 30_000,
-    });
+    await pollUntil(
+      async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'OutOfSync',
+      {
+        what: 'the new Application OutOfSync (not deployed yet)',
+        timeoutMs: 30_000,
+      },
+    );
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
 
     // Sync from the UI: the hub's operation names the user, and the Application syncs.
@@ -172,15 +183,26 @@ describe('the dashboard in a browser', () => {
 
     // Back to the fleet (client-side), then drift a ConfigMap on the spoke: the cell turns OutOfSync.
     await page.goBack();
-    await pollUntil(async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'Synced', {
-      what: 'the cell Synced',
-    });
+    await pollUntil(
+      async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'Synced',
+      {
+        what: 'the cell Synced',
+      },
+    );
     const spoke = new KubeClient(harness().cluster('spoke-a').kubeConfig('admin'));
-    await spoke.patch(CONFIGMAPS, { namespace: 'drift-demo', name: 'metrics-agent' }, { data: { 'agent.yaml': 'drifted: true\n' } }, { type: 'merge' });
-    await pollUntil(async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'OutOfSync', {
-      what: 'the cell OutOfSync after the drift',
-      timeoutMs: 30_000,
-    });
+    await spoke.patch(
+      CONFIGMAPS,
+      { namespace: 'drift-demo', name: 'metrics-agent' },
+      { data: { 'agent.yaml': 'drifted: true\n' } },
+      { type: 'merge' },
+    );
+    await pollUntil(
+      async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'OutOfSync',
+      {
+        what: 'the cell OutOfSync after the drift',
+        timeoutMs: 30_000,
+      },
+    );
     await shot(page, 'fleet-drift');
 
     // Click through to the resource's diff.
@@ -198,11 +220,18 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
     await page.getByTestId('no-diff').waitFor({ timeout: 60_000 });
     await page.goBack();
-    await pollUntil(async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'Synced', {
-      what: 'the cell Synced again',
-      timeoutMs: 60_000,
-    });
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker: number }).marker), 42, 'no reload');
+    await pollUntil(
+      async () => (await cell(page, 'drift-demo-prod-eu').getAttribute('data-sync')) === 'Synced',
+      {
+        what: 'the cell Synced again',
+        timeoutMs: 60_000,
+      },
+    );
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { marker: number }).marker),
+      42,
+      'no reload',
+    );
   });
 
   test('the ApplicationSet and cluster pages', async () => {
@@ -220,7 +249,10 @@ describe('the dashboard in a browser', () => {
     await page.getByText('env in (prod, staging)').waitFor();
     await page.getByText('env=prod').first().waitFor();
     const body = (await page.content()).toLowerCase();
-    assert.ok(!body.includes('bearertoken') && !body.includes(harness().cluster('spoke-a').users.admin.token.toLowerCase()));
+    assert.ok(
+      !body.includes('bearertoken') &&
+        !body.includes(harness().cluster('spoke-a').users.admin.token.toLowerCase()),
+    );
     await shot(page, 'cluster');
 
     await page.goto(`${base}/apps/argocd/guestbook-prod-eu`);
@@ -234,7 +266,10 @@ describe('the dashboard in a browser', () => {
     await page.goto(`${base}/apps/argocd/monitoring-prod-eu`);
     await page.getByText('Your account may not update this Application').waitFor();
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
-    await page.getByRole('alert').getByText(/you may not update Application argocd\/monitoring-prod-eu/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/you may not update Application argocd\/monitoring-prod-eu/)
+      .waitFor();
     const answer = await page.evaluate(async () => {
       const session = (await (await fetch('/api/session')).json()) as { csrf: string };
       const res = await fetch('/api/apps/argocd/monitoring-prod-eu/refresh', {
@@ -258,7 +293,13 @@ describe('the dashboard in a browser', () => {
       const app = await fetch('/api/apps/argocd/monitoring-prod-eu');
       const tree = await fetch('/api/apps/argocd/monitoring-prod-eu/tree');
       const cluster = await fetch('/api/clusters/prod-eu');
-      return { apps: fleet.apps.length, clusters: fleet.clusters.length, app: app.status, tree: tree.status, cluster: cluster.status };
+      return {
+        apps: fleet.apps.length,
+        clusters: fleet.clusters.length,
+        app: app.status,
+        tree: tree.status,
+        cluster: cluster.status,
+      };
     });
     assert.deepEqual(answers, { apps: 0, clusters: 0, app: 403, tree: 403, cluster: 403 });
   });
@@ -269,29 +310,60 @@ describe('the dashboard in a browser', () => {
     const session = cookies.find((c) => c.name === 'spokes_session');
     assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
     assert.equal(session?.sameSite, 'Strict');
-    const csrf = await page.evaluate(async () => ((await (await fetch('/api/session')).json()) as { csrf: string }).csrf);
+    const csrf = await page.evaluate(
+      async () => ((await (await fetch('/api/session')).json()) as { csrf: string }).csrf,
+    );
     const post = (headers: Record<string, string>) =>
       fetch(`${base}/api/apps/argocd/monitoring-prod-eu/refresh`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: `spokes_session=${session.value}`, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          cookie: `spokes_session=${session.value}`,
+          ...headers,
+        },
         body: '{}',
       });
-    assert.equal((await post({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'x-spokes-csrf': csrf })).status, 403);
-    assert.equal((await post({ origin: base, 'sec-fetch-site': 'same-origin' })).status, 403, 'no CSRF token');
-    assert.equal((await post({ origin: base, 'sec-fetch-site': 'same-origin', 'x-spokes-csrf': 'wrong' })).status, 403);
+    assert.equal(
+      (await post({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'x-spokes-csrf': csrf }))
+        .status,
+      403,
+    );
+    assert.equal(
+      (await post({ origin: base, 'sec-fetch-site': 'same-origin' })).status,
+      403,
+      'no CSRF token',
+    );
+    assert.equal(
+      (await post({ origin: base, 'sec-fetch-site': 'same-origin', 'x-spokes-csrf': 'wrong' })).status,
+      403,
+    );
     // A page on another origin posting with the user's cookie: the browser sends no SameSite=Strict cookie.
     const evil = await page.context().newPage();
-    await evil.route('http://evil.test/', (route) => route.fulfill({ contentType: 'text/html', body: '<html><body>evil</body></html>' }));
+    await evil.route('http://evil.test/', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<html><body>evil</body></html>' }),
+    );
     await evil.goto('http://evil.test/');
     const status = await evil.evaluate(async (url) => {
-      const res = await fetch(url, { method: 'POST', credentials: 'include', mode: 'no-cors', body: '{}' }).catch(() => undefined);
+      const res = await fetch(url, {
+        method: 'POST',
+        credentials: 'include',
+        mode: 'no-cors',
+        body: '{}',
+      }).catch(() => undefined);
       return res?.type ?? 'failed';
     }, `${base}/api/apps/argocd/monitoring-prod-eu/refresh`);
     assert.ok(status === 'opaque' || status === 'failed');
     const app = await hub.get<AppObject>(APPLICATIONS, 'argocd', 'monitoring-prod-eu');
-    assert.equal(app?.metadata.annotations?.['argocd.argoproj.io/refresh'], undefined, 'nothing was refreshed');
+    assert.equal(
+      app?.metadata.annotations?.['argocd.argoproj.io/refresh'],
+      undefined,
+      'nothing was refreshed',
+    );
     // With the token and from the same origin, the same request works.
-    assert.equal((await post({ origin: base, 'sec-fetch-site': 'same-origin', 'x-spokes-csrf': csrf })).status, 200);
+    assert.equal(
+      (await post({ origin: base, 'sec-fetch-site': 'same-origin', 'x-spokes-csrf': csrf })).status,
+      200,
+    );
   });
 
   test('sign-in is rate-limited', async () => {

@@ -74,7 +74,12 @@ export interface StaticUser {
  * tests give limited RBAC of their own (the dashboard's viewer who may read but not update, and an
  * outsider with rights in some other namespace only).
  */
-export function makeUsers(): { admin: StaticUser; limited: StaticUser; viewer: StaticUser; outsider: StaticUser } {
+export function makeUsers(): {
+  admin: StaticUser;
+  limited: StaticUser;
+  viewer: StaticUser;
+  outsider: StaticUser;
+} {
   const token = (): string => randomBytes(24).toString('hex');
   return {
     admin: { name: 'spokes-admin', token: token(), groups: ['system:masters'] },

@@ -8,13 +8,21 @@ import { api } from './api.js';
  * @param {string} path @param {unknown[]} [keys]
  */
 export function useApi(path, keys = []) {
-  const [state, setState] = useState(/** @type {{ data: any, error: string | null, loading: boolean }} */ ({ data: null, error: null, loading: true }));
+  const [state, setState] = useState(
+    /** @type {{ data: any, error: string | null, loading: boolean }} */ ({
+      data: null,
+      error: null,
+      loading: true,
+    }),
+  );
   const [nonce, setNonce] = useState(0);
   useEffect(() => {
     let live = true;
     api(path).then(
       (data) => live && setState({ data, error: null, loading: false }),
-      (err) => live && setState({ data: null, error: err instanceof Error ? err.message : String(err), loading: false }),
+      (err) =>
+        live &&
+        setState({ data: null, error: err instanceof Error ? err.message : String(err), loading: false }),
     );
     return () => {
       live = false;
@@ -33,10 +41,27 @@ export function LoadState({ error, loading, what }) {
 /** @param {{ conditions: { type: string, message?: string, status?: string, lastTransitionTime?: string }[] | undefined }} props */
 export function Conditions({ conditions }) {
   if (!conditions || conditions.length === 0) return html`<p class="muted">No conditions.</p>`;
-  return html`<table class="table"><thead><tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Message</th><th scope="col">Since</th></tr></thead>
-    <tbody>${conditions.map(
-      (c) => html`<tr><td>${c.type}</td><td>${c.status ?? ''}</td><td class="wrap">${c.message ?? ''}</td><td>${when(c.lastTransitionTime)}</td></tr>`,
-    )}</tbody></table>`;
+  return html`<table class="table">
+    <thead>
+      <tr>
+        <th scope="col">Type</th>
+        <th scope="col">Status</th>
+        <th scope="col">Message</th>
+        <th scope="col">Since</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${conditions.map(
+        (c) =>
+          html`<tr>
+            <td>${c.type}</td>
+            <td>${c.status ?? ''}</td>
+            <td class="wrap">${c.message ?? ''}</td>
+            <td>${when(c.lastTransitionTime)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 /** @param {string | undefined} time */
@@ -54,5 +79,7 @@ export function pretty(value) {
 /** Only http(s) links are followed; anything else is shown as text. @param {{ url: string }} props */
 export function ExternalLink({ url }) {
   const web = /^https?:\/\//.test(url) ? url.replace(/\.git$/, '') : '';
-  return web ? html`<a href=${web} target="_blank" rel="noopener noreferrer">${url}</a>` : html`<span>${url}</span>`;
+  return web
+    ? html`<a href=${web} target="_blank" rel="noopener noreferrer">${url}</a>`
+    : html`<span>${url}</span>`;
 }

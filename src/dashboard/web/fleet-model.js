@@ -11,7 +11,18 @@ import { api } from './api.js';
  * @typedef {{ text: string, project: string, status: string, label: string }} Filters
  */
 
-export const F = /** @type {const} */ ({ ns: 0, name: 1, appSet: 2, project: 3, cluster: 4, group: 5, sync: 6, health: 7, revision: 8, op: 9 });
+export const F = /** @type {const} */ ({
+  ns: 0,
+  name: 1,
+  appSet: 2,
+  project: 3,
+  cluster: 4,
+  group: 5,
+  sync: 6,
+  health: 7,
+  revision: 8,
+  op: 9,
+});
 
 /** @param {WireApp} a */
 export const appKey = (a) => `${a[F.ns]}/${a[F.name]}`;
@@ -32,6 +43,14 @@ export function worst(apps) {
     if (rankOf(HEALTH_RANK, a[F.health]) < rankOf(HEALTH_RANK, health)) health = a[F.health];
   }
   return { sync, health };
+}
+
+/** @param {WireApp} a @param {Filters} filters @param {string} text (lower case) */
+function passes(a, filters, text) {
+  if (filters.project && a[F.project] !== filters.project) return false;
+  if (filters.status && filters.status !== `sync:${a[F.sync]}` && filters.status !== `health:${a[F.health]}`)
+    return false;
+  return !text || `${a[F.name]} ${a[F.appSet]} ${a[F.cluster]} ${a[F.ns]}`.toLowerCase().includes(text);
 }
 
 export class FleetModel {
@@ -89,7 +108,9 @@ export class FleetModel {
     this.source?.close();
     const source = new EventSource(`/api/fleet/events?since=${this.seq}`);
     this.source = source;
-    source.addEventListener('changes', (event) => this.apply(JSON.parse(/** @type {MessageEvent} */ (event).data)));
+    source.addEventListener('changes', (event) =>
+      this.apply(JSON.parse(/** @type {MessageEvent} */ (event).data)),
+    );
     source.addEventListener('reset', () => {
       source.close();
       void this.load();
@@ -162,10 +183,7 @@ export class FleetModel {
     const totals = {};
     const used = new Set();
     for (const a of this.apps.values()) {
-      if (!allowedColumns.has(a[F.cluster])) continue;
-      if (filters.project && a[F.project] !== filters.project) continue;
-      if (filters.status && a[F.sync] !== filters.status && a[F.health] !== filters.status) continue;
-      if (text && !`${a[F.name]} ${a[F.appSet]} ${a[F.cluster]} ${a[F.ns]}`.toLowerCase().includes(text)) continue;
+      if (!allowedColumns.has(a[F.cluster]) || !passes(a, filters, text)) continue;
       const rowKey = `${a[F.ns]}/${a[F.appSet]}/${a[F.group]}`;
       if (!rows.has(rowKey))
         rows.set(rowKey, {
@@ -180,10 +198,12 @@ export class FleetModel {
       const list = cells.get(cellKey);
       if (list) list.push(a);
       else cells.set(cellKey, [a]);
-      totals[a[F.sync]] = (totals[a[F.sync]] ?? 0) + 1;
-      totals[a[F.health]] = (totals[a[F.health]] ?? 0) + 1;
+      totals[`sync:${a[F.sync]}`] = (totals[`sync:${a[F.sync]}`] ?? 0) + 1;
+      totals[`health:${a[F.health]}`] = (totals[`health:${a[F.health]}`] ?? 0) + 1;
     }
-    const sortedRows = [...rows.values()].sort((x, y) => (x.label < y.label ? -1 : x.label > y.label ? 1 : 0));
+    const sortedRows = [...rows.values()].sort((x, y) =>
+      x.label < y.label ? -1 : x.label > y.label ? 1 : 0,
+    );
     // A text search narrows the columns too; other filters keep every cluster in view.
     return { rows: sortedRows, columns: text ? columns.filter((c) => used.has(c)) : columns, cells, totals };
   }

@@ -41,10 +41,79 @@ function cellTarget(row, apps) {
 /** @param {{ apps: WireApp[] | undefined }} props */
 function CellContent({ apps }) {
   if (!apps || apps.length === 0) return html`<span class="cell-empty" aria-hidden="true">·</span>`;
-  const { sync, health } = apps.length === 1 ? { sync: apps[0][F.sync], health: apps[0][F.health] } : worst(apps);
+  const { sync, health } =
+    apps.length === 1 ? { sync: apps[0][F.sync], health: apps[0][F.health] } : worst(apps);
   const bottom = apps.length === 1 ? apps[0][F.revision] : `×${apps.length}`;
-  return html`<span class="cell-icons" aria-hidden="true"><${SyncIcon} status=${sync} /><${HealthIcon} status=${health} /></span>
+  return html`<span class="cell-icons" aria-hidden="true"
+      ><${SyncIcon} status=${sync} /><${HealthIcon} status=${health}
+    /></span>
     <span class="cell-rev" aria-hidden="true">${bottom}</span>`;
+}
+
+/**
+ * The rows and columns in view, with a margin.
+ * @param {{ top: number, left: number, width: number, height: number }} view @param {number} rows @param {number} columns
+ */
+function inView(view, rows, columns) {
+  return {
+    firstRow: Math.max(0, Math.floor(view.top / CELL_H) - OVERSCAN),
+    lastRow: Math.min(rows, Math.ceil((view.top + view.height - HEAD_H) / CELL_H) + OVERSCAN),
+    firstCol: Math.max(0, Math.floor(view.left / CELL_W) - OVERSCAN),
+    lastCol: Math.min(columns, Math.ceil((view.left + view.width - ROW_HEAD_W) / CELL_W) + OVERSCAN),
+  };
+}
+
+const cellId = (/** @type {number} */ row, /** @type {number} */ col) => `cell-${row}-${col}`;
+
+/**
+ * One row in view: its header and its cells in view.
+ * @param {{ row: number, rowData: Row, columns: string[], cells: Map<string, WireApp[]>, firstCol: number, lastCol: number,
+ *   active: number, width: number, onPick: (col: number) => void }} props
+ */
+function gridRow({ row, rowData, columns, cells, firstCol, lastCol, active, width, onPick }) {
+  const cellsInView = [];
+  for (let col = firstCol; col < lastCol; col++) {
+    const apps = cells.get(`${rowData.key}|${columns[col]}`);
+    const one = apps && apps.length === 1 ? apps[0] : undefined;
+    const target = cellTarget(rowData, apps);
+    cellsInView.push(
+      html`<div
+        role="gridcell"
+        id=${cellId(row, col)}
+        aria-colindex=${col + 2}
+        class=${`cell${col === active ? ' active' : ''}${apps ? '' : ' none'}`}
+        aria-label=${cellLabel(rowData, columns[col], apps)}
+        data-app=${one ? `${one[F.ns]}/${one[F.name]}` : undefined}
+        data-sync=${one?.[F.sync]}
+        data-health=${one?.[F.health]}
+        style=${{ left: `${ROW_HEAD_W + col * CELL_W}px`, width: `${CELL_W}px` }}
+        onClick=${() => {
+          onPick(col);
+          if (target) navigate(target);
+        }}
+      >
+        <${CellContent} apps=${apps} />
+      </div>`,
+    );
+  }
+  return html`<div
+    role="row"
+    class="grid-row"
+    aria-rowindex=${row + 2}
+    key=${rowData.key}
+    style=${{ transform: `translateY(${HEAD_H + row * CELL_H}px)`, width: `${width}px` }}
+  >
+    <div role="rowheader" class="row-head" style=${{ width: `${ROW_HEAD_W}px` }} title=${rowData.label}>
+      ${
+        rowData.appSet
+          ? html`<a href=${`/appsets/${enc(rowData.namespace)}/${enc(rowData.appSet)}`} tabindex="-1"
+              >${rowData.label}</a
+            >`
+          : rowData.label
+      }
+    </div>
+    ${cellsInView}
+  </div>`;
 }
 
 /**
@@ -58,7 +127,8 @@ export function FleetGrid({ rows, columns, cells, height }) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const measure = () => setView({ top: el.scrollTop, left: el.scrollLeft, width: el.clientWidth, height: el.clientHeight });
+    const measure = () =>
+      setView({ top: el.scrollTop, left: el.scrollLeft, width: el.clientWidth, height: el.clientHeight });
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
@@ -68,10 +138,7 @@ export function FleetGrid({ rows, columns, cells, height }) {
   const r = Math.min(active.r, Math.max(0, rows.length - 1));
   const c = Math.min(active.c, Math.max(0, columns.length - 1));
 
-  const firstRow = Math.max(0, Math.floor(view.top / CELL_H) - OVERSCAN);
-  const lastRow = Math.min(rows.length, Math.ceil((view.top + view.height - HEAD_H) / CELL_H) + OVERSCAN);
-  const firstCol = Math.max(0, Math.floor(view.left / CELL_W) - OVERSCAN);
-  const lastCol = Math.min(columns.length, Math.ceil((view.left + view.width - ROW_HEAD_W) / CELL_W) + OVERSCAN);
+  const { firstRow, lastRow, firstCol, lastCol } = inView(view, rows.length, columns.length);
 
   /** Keeps the active cell in view. @param {number} row @param {number} col */
   const reveal = (row, col) => {
@@ -80,9 +147,11 @@ export function FleetGrid({ rows, columns, cells, height }) {
     const y = row * CELL_H;
     const x = col * CELL_W;
     if (y < el.scrollTop) el.scrollTop = y;
-    else if (y + CELL_H > el.scrollTop + el.clientHeight - HEAD_H) el.scrollTop = y + CELL_H - el.clientHeight + HEAD_H;
+    else if (y + CELL_H > el.scrollTop + el.clientHeight - HEAD_H)
+      el.scrollTop = y + CELL_H - el.clientHeight + HEAD_H;
     if (x < el.scrollLeft) el.scrollLeft = x;
-    else if (x + CELL_W > el.scrollLeft + el.clientWidth - ROW_HEAD_W) el.scrollLeft = x + CELL_W - el.clientWidth + ROW_HEAD_W;
+    else if (x + CELL_W > el.scrollLeft + el.clientWidth - ROW_HEAD_W)
+      el.scrollLeft = x + CELL_W - el.clientWidth + ROW_HEAD_W;
   };
 
   /** @param {KeyboardEvent} event */
@@ -122,59 +191,64 @@ export function FleetGrid({ rows, columns, cells, height }) {
 
   const width = ROW_HEAD_W + columns.length * CELL_W;
   const totalHeight = HEAD_H + rows.length * CELL_H;
-  const cellId = (/** @type {number} */ row, /** @type {number} */ col) => `cell-${row}-${col}`;
 
   const headers = [];
   for (let col = firstCol; col < lastCol; col++) {
     const name = columns[col];
-    headers.push(html`<div role="columnheader" class="col-head" aria-colindex=${col + 2}
-      style=${{ left: `${ROW_HEAD_W + col * CELL_W}px`, width: `${CELL_W}px` }}>
-      <a href=${`/clusters/${enc(name)}`} title=${name} tabindex="-1">${name}</a></div>`);
+    headers.push(
+      html`<div
+        role="columnheader"
+        class="col-head"
+        aria-colindex=${col + 2}
+        style=${{ left: `${ROW_HEAD_W + col * CELL_W}px`, width: `${CELL_W}px` }}
+      >
+        <a href=${`/clusters/${enc(name)}`} title=${name} tabindex="-1">${name}</a>
+      </div>`,
+    );
   }
   const body = [];
   for (let row = firstRow; row < lastRow; row++) {
-    const rowData = rows[row];
-    const cellsInView = [];
-    for (let col = firstCol; col < lastCol; col++) {
-      const apps = cells.get(`${rowData.key}|${columns[col]}`);
-      const isActive = row === r && col === c;
-      const target = cellTarget(rowData, apps);
-      cellsInView.push(html`<div role="gridcell" id=${cellId(row, col)} aria-colindex=${col + 2}
-        class=${`cell${isActive ? ' active' : ''}${apps ? '' : ' none'}`}
-        aria-label=${cellLabel(rowData, columns[col], apps)}
-        data-app=${apps && apps.length === 1 ? `${apps[0][F.ns]}/${apps[0][F.name]}` : undefined}
-        data-sync=${apps && apps.length === 1 ? apps[0][F.sync] : undefined}
-        data-health=${apps && apps.length === 1 ? apps[0][F.health] : undefined}
-        style=${{ left: `${ROW_HEAD_W + col * CELL_W}px`, width: `${CELL_W}px` }}
-        onClick=${() => {
-          setActive({ r: row, c: col });
-          if (target) navigate(target);
-        }}><${CellContent} apps=${apps} /></div>`);
-    }
-    body.push(html`<div role="row" class="grid-row" aria-rowindex=${row + 2} key=${rowData.key}
-      style=${{ transform: `translateY(${HEAD_H + row * CELL_H}px)`, width: `${width}px` }}>
-      <div role="rowheader" class="row-head" style=${{ width: `${ROW_HEAD_W}px` }} title=${rowData.label}>
-        ${rowData.appSet
-          ? html`<a href=${`/appsets/${enc(rowData.namespace)}/${enc(rowData.appSet)}`} tabindex="-1">${rowData.label}</a>`
-          : rowData.label}
-      </div>
-      ${cellsInView}
-    </div>`);
+    body.push(
+      gridRow({
+        row,
+        rowData: rows[row],
+        columns,
+        cells,
+        firstCol,
+        lastCol,
+        active: row === r ? c : -1,
+        width,
+        onPick: (col) => setActive({ r: row, c: col }),
+      }),
+    );
   }
 
-  return html`<div class="grid-scroll" ref=${scroller} role="grid" tabindex="0"
-      aria-label="Applications by ApplicationSet (rows) and cluster (columns)"
-      aria-rowcount=${rows.length + 1} aria-colcount=${columns.length + 1}
-      aria-activedescendant=${rows.length > 0 && columns.length > 0 ? cellId(r, c) : undefined}
-      style=${{ height: `${height}px` }}
-      onScroll=${(/** @type {Event} */ e) => {
-        const el = /** @type {HTMLDivElement} */ (e.currentTarget);
-        setView({ top: el.scrollTop, left: el.scrollLeft, width: el.clientWidth, height: el.clientHeight });
-      }}
-      onKeyDown=${onKey}>
+  return html`<div
+    class="grid-scroll"
+    ref=${scroller}
+    role="grid"
+    tabindex="0"
+    aria-label="Applications by ApplicationSet (rows) and cluster (columns)"
+    aria-rowcount=${rows.length + 1}
+    aria-colcount=${columns.length + 1}
+    aria-activedescendant=${rows.length > 0 && columns.length > 0 ? cellId(r, c) : undefined}
+    style=${{ height: `${height}px` }}
+    onScroll=${(/** @type {Event} */ e) => {
+      const el = /** @type {HTMLDivElement} */ (e.currentTarget);
+      setView({ top: el.scrollTop, left: el.scrollLeft, width: el.clientWidth, height: el.clientHeight });
+    }}
+    onKeyDown=${onKey}
+  >
     <div class="grid-sizer" style=${{ width: `${width}px`, height: `${totalHeight}px` }}>
-      <div role="row" class="grid-head" aria-rowindex="1" style=${{ width: `${width}px`, height: `${HEAD_H}px` }}>
-        <div role="columnheader" class="corner" aria-colindex="1" style=${{ width: `${ROW_HEAD_W}px` }}>ApplicationSet › app</div>
+      <div
+        role="row"
+        class="grid-head"
+        aria-rowindex="1"
+        style=${{ width: `${width}px`, height: `${HEAD_H}px` }}
+      >
+        <div role="columnheader" class="corner" aria-colindex="1" style=${{ width: `${ROW_HEAD_W}px` }}>
+          ApplicationSet › app
+        </div>
         ${headers}
       </div>
       ${body}

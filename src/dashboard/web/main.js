@@ -6,7 +6,7 @@ import { html } from './html.js';
 import { api, session, whenSignedOut } from './api.js';
 import { fleet } from './fleet-model.js';
 import { currentRoute, navigate, onNavigate } from './router.js';
-import { FleetPage } from './pages/fleet.js';
+import { FleetPage, useFleetVersion } from './pages/fleet.js';
 import { LoginPage } from './pages/login.js';
 import { AppPage } from './pages/app.js';
 import { AppSetPage } from './pages/appset.js';
@@ -25,8 +25,19 @@ function Page() {
     case 'cluster':
       return html`<${ClusterPage} name=${a} key=${a} />`;
     default:
-      return html`<section><h1>Not found</h1><p><a href="/">Back to the fleet</a></p></section>`;
+      return html`<section>
+        <h1>Not found</h1>
+        <p><a href="/">Back to the fleet</a></p>
+      </section>`;
   }
+}
+
+/** Whether the live feed is up: re-rendered with the fleet. */
+function LiveBadge() {
+  useFleetVersion();
+  return html`<span class="live" role="status" aria-live="polite"
+    >${fleet.loaded && fleet.source ? 'live' : 'connecting…'}</span
+  >`;
 }
 
 function App() {
@@ -56,7 +67,8 @@ function App() {
   }, [state]);
 
   if (state === 'checking') return html`<p class="loading">Loading…</p>`;
-  if (state === 'out') return html`<main id="main"><${LoginPage} onSignedIn=${() => setState('in')} /></main>`;
+  if (state === 'out')
+    return html`<main id="main"><${LoginPage} onSignedIn=${() => setState('in')} /></main>`;
   const signOut = async () => {
     await api('/api/logout', { method: 'POST' }).catch(() => undefined);
     session.user = null;
@@ -66,7 +78,7 @@ function App() {
   return html`<a class="skip" href="#main">Skip to content</a>
     <header class="top">
       <a class="brand" href="/">Spokes</a>
-      <span class="live" role="status" aria-live="polite">${fleet.loaded ? 'live' : 'connecting…'}</span>
+      <${LiveBadge} />
       <span class="spacer"></span>
       <span class="user">${session.user?.username}</span>
       <button type="button" class="link" onClick=${signOut}>Sign out</button>

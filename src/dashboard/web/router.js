@@ -26,14 +26,18 @@ document.addEventListener('click', (event) => {
   const target = /** @type {HTMLElement | null} */ (event.target);
   const link = target?.closest?.('a');
   if (!link || link.target || link.origin !== location.origin || link.hasAttribute('download')) return;
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey)
+    return;
   event.preventDefault();
   navigate(link.pathname + link.search);
 });
 
 /** @returns {{ page: string, params: string[] }} */
 export function currentRoute() {
-  const parts = location.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = location.pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const [first, ...rest] = parts;
   if (first === undefined) return { page: 'fleet', params: [] };
   if (first === 'login') return { page: 'login', params: [] };

@@ -45,7 +45,13 @@ const OPERATION = {
 function icon(icon, tone, label) {
   return h(
     'svg',
-    { class: `icon tone-${tone}`, viewBox: '0 0 16 16', role: 'img', 'aria-label': label, focusable: 'false' },
+    {
+      class: `icon tone-${tone}`,
+      viewBox: '0 0 16 16',
+      role: 'img',
+      'aria-label': label,
+      focusable: 'false',
+    },
     h('title', null, label),
     h('path', { d: PATHS[icon] ?? PATHS.dot }),
   );

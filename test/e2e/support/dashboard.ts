@@ -23,7 +23,10 @@ export interface ControllerProcess {
   stop(): Promise<void>;
 }
 
-export async function startControllerWithDashboard(h: Harness, extraArgs: string[] = []): Promise<ControllerProcess> {
+export async function startControllerWithDashboard(
+  h: Harness,
+  extraArgs: string[] = [],
+): Promise<ControllerProcess> {
   const bins = h.binaries;
   const toolDirs = [bins.kustomize, bins.helm].map((p) => dirname(p));
   const child = spawn(
@@ -47,11 +50,15 @@ export async function startControllerWithDashboard(h: Harness, extraArgs: string
     ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PATH: [...toolDirs, process.env['PATH']].join(':'), SPOKES_REPO_CACHE_DIR: resolve(h.dir, 'repos') },
+      env: {
+        ...process.env,
+        PATH: [...toolDirs, process.env['PATH']].join(':'),
+        SPOKES_REPO_CACHE_DIR: resolve(h.dir, 'repos'),
+      },
     },
   );
   const log: Record<string, unknown>[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     try {
       log.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
@@ -77,8 +84,14 @@ export async function startControllerWithDashboard(h: Harness, extraArgs: string
 
 /** The quickstart fleet: two labelled spokes and the root app-of-apps. */
 export async function installFleet(h: Harness): Promise<void> {
-  await registerSpoke(h.hub, h.cluster('spoke-a'), { name: 'prod-eu', labels: { env: 'prod', region: 'eu' } });
-  await registerSpoke(h.hub, h.cluster('spoke-b'), { name: 'staging-us', labels: { env: 'staging', region: 'us' } });
+  await registerSpoke(h.hub, h.cluster('spoke-a'), {
+    name: 'prod-eu',
+    labels: { env: 'prod', region: 'eu' },
+  });
+  await registerSpoke(h.hub, h.cluster('spoke-b'), {
+    name: 'staging-us',
+    labels: { env: 'staging', region: 'us' },
+  });
   const root = parse(readFileSync(resolve(REPO_ROOT, 'examples/fleet/root-app.yaml'), 'utf8')) as KubeObject;
   await h.hub.apply([root] as never);
 }
@@ -93,7 +106,11 @@ export async function grantDashboardUsers(h: Harness): Promise<void> {
       kind: 'Role',
       metadata: { name: 'dashboard-viewer', namespace: 'argocd' },
       rules: [
-        { apiGroups: ['argoproj.io'], resources: ['applications', 'applicationsets', 'appprojects', 'clusters'], verbs: read },
+        {
+          apiGroups: ['argoproj.io'],
+          resources: ['applications', 'applicationsets', 'appprojects', 'clusters'],
+          verbs: read,
+        },
         { apiGroups: [''], resources: ['events'], verbs: ['list'] },
       ],
     },
@@ -123,7 +140,11 @@ export async function grantDashboardUsers(h: Harness): Promise<void> {
 type AppObject = KubeObject & { status?: { sync?: { status?: string }; health?: { status?: string } } };
 
 /** Waits until the named Applications exist and are Synced and Healthy, playing the kubelet meanwhile. */
-export async function convergeFleet(h: Harness, names: readonly string[], timeoutMs = 240_000): Promise<AppObject[]> {
+export async function convergeFleet(
+  h: Harness,
+  names: readonly string[],
+  timeoutMs = 240_000,
+): Promise<AppObject[]> {
   const hub = new KubeClient(h.hub.kubeConfig('admin'));
   const spokes = ['spoke-a', 'spoke-b'].map((n) => h.cluster(n));
   return pollUntil(

@@ -28,43 +28,77 @@ export function FleetPage() {
   const [filters, setFilters] = useState({ text: '', project: '', status: '', label: '' });
   const grid = useMemo(() => fleet.grid(filters), [version, filters]);
   /** @param {'text' | 'project' | 'status' | 'label'} key @returns {(e: Event) => void} */
-  const set = (key) => (e) => setFilters({ ...filters, [key]: /** @type {HTMLInputElement} */ (e.currentTarget).value });
+  const set = (key) => (e) =>
+    setFilters({ ...filters, [key]: /** @type {HTMLInputElement} */ (e.currentTarget).value });
 
   if (fleet.error) return html`<p class="error" role="alert">Could not load the fleet: ${fleet.error}</p>`;
   if (!fleet.loaded) return html`<p class="loading">Loading the fleet…</p>`;
   const total = [...grid.cells.values()].reduce((n, list) => n + list.length, 0);
   /** @param {string} status @param {'sync' | 'health'} kind */
   const chip = (status, kind) => {
-    const count = grid.totals[status] ?? 0;
-    const pressed = filters.status === status;
-    return html`<button type="button" class=${`chip${pressed ? ' pressed' : ''}`} aria-pressed=${pressed}
-      onClick=${() => setFilters({ ...filters, status: pressed ? '' : status })}>
+    const key = `${kind}:${status}`;
+    const count = grid.totals[key] ?? 0;
+    const pressed = filters.status === key;
+    return html`<button
+      type="button"
+      class=${`chip${pressed ? ' pressed' : ''}`}
+      aria-pressed=${pressed}
+      aria-label=${`${kind === 'sync' ? 'Sync' : 'Health'} ${status}: ${count}`}
+      onClick=${() => setFilters({ ...filters, status: pressed ? '' : key })}
+    >
       ${kind === 'sync' ? html`<${SyncIcon} status=${status} />` : html`<${HealthIcon} status=${status} />`}
-      <span>${status}</span> <strong data-total=${status}>${count}</strong></button>`;
+      <span aria-hidden="true">${status}</span> <strong aria-hidden="true" data-total=${key}>${count}</strong>
+    </button>`;
   };
   return html`<section class="fleet">
     <h1>Fleet</h1>
     <form class="filters" role="search" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()}>
-      <label>Search <input type="search" value=${filters.text} onInput=${set('text')} placeholder="app, ApplicationSet, cluster" /></label>
-      <label>Project <select value=${filters.project} onChange=${set('project')}>
-        <option value="">all</option>${fleet.projects().map((p) => html`<option value=${p}>${p}</option>`)}
-      </select></label>
-      <label>Status <select value=${filters.status} onChange=${set('status')}>
-        <option value="">all</option>
-        ${[...SYNC_STATUSES, ...HEALTH_STATUSES.filter((s) => s !== 'Unknown')].map((s) => html`<option value=${s}>${s}</option>`)}
-      </select></label>
-      <label>Cluster label <select value=${filters.label} onChange=${set('label')}>
-        <option value="">all</option>${fleet.labelChoices().map((l) => html`<option value=${l}>${l}</option>`)}
-      </select></label>
+      <label
+        >Search
+        <input
+          type="search"
+          value=${filters.text}
+          onInput=${set('text')}
+          placeholder="app, ApplicationSet, cluster"
+      /></label>
+      <label
+        >Project
+        <select value=${filters.project} onChange=${set('project')}>
+          <option value="">all</option>
+          ${fleet.projects().map((p) => html`<option value=${p}>${p}</option>`)}
+        </select></label
+      >
+      <label
+        >Status
+        <select value=${filters.status} onChange=${set('status')}>
+          <option value="">all</option>
+          ${SYNC_STATUSES.map((s) => html`<option value=${`sync:${s}`}>Sync: ${s}</option>`)}
+          ${HEALTH_STATUSES.map((s) => html`<option value=${`health:${s}`}>Health: ${s}</option>`)}
+        </select></label
+      >
+      <label
+        >Cluster label
+        <select value=${filters.label} onChange=${set('label')}>
+          <option value="">all</option>
+          ${fleet.labelChoices().map((l) => html`<option value=${l}>${l}</option>`)}
+        </select></label
+      >
     </form>
     <div class="totals" aria-label="Totals per status">
-      <span class="count"><strong data-total="all">${total}</strong> Applications on ${grid.columns.length} clusters</span>
-      ${SYNC_STATUSES.map((s) => chip(s, 'sync'))}
-      ${HEALTH_STATUSES.map((s) => chip(s, 'health'))}
+      <span class="count"
+        ><strong data-total="all">${total}</strong> Applications on ${grid.columns.length} clusters</span
+      >
+      ${SYNC_STATUSES.map((s) => chip(s, 'sync'))} ${HEALTH_STATUSES.map((s) => chip(s, 'health'))}
     </div>
-    ${grid.rows.length === 0
-      ? html`<p class="empty">No Application matches.</p>`
-      : html`<${FleetGrid} rows=${grid.rows} columns=${grid.columns} cells=${grid.cells}
-          height=${Math.max(240, windowHeight - 230)} />`}
+    ${
+      grid.rows.length === 0
+        ? html`<p class="empty">No Application matches.</p>`
+        : html`<${FleetGrid}
+            rows=${grid.rows}
+            columns=${grid.columns}
+            cells=${grid.cells}
+            height=${Math.max(240, windowHeight - 230)}
+          />`
+    }
   </section>`;
 }

@@ -36,15 +36,26 @@ export function LoginPage({ onSignedIn }) {
 
   return html`<section class="login">
     <h1>Sign in to Spokes</h1>
-    <p>Use a Kubernetes bearer token for the hub, for example <code>kubectl create token NAME -n NAMESPACE</code>.
-      The hub decides who you are and what you may see.</p>
-    <form onSubmit=${(/** @type {Event} */ e) => {
-      e.preventDefault();
-      void signIn('/api/login', { token });
-    }}>
+    <p>
+      Use a Kubernetes bearer token for the hub, for example
+      <code>kubectl create token NAME -n NAMESPACE</code>. The hub decides who you are and what you may see.
+    </p>
+    <form
+      onSubmit=${(/** @type {Event} */ e) => {
+        e.preventDefault();
+        void signIn('/api/login', { token });
+      }}
+    >
       <label for="token">Bearer token</label>
-      <input id="token" name="token" type="password" autocomplete="off" required value=${token}
-        onInput=${(/** @type {Event} */ e) => setToken(/** @type {HTMLInputElement} */ (e.currentTarget).value)} />
+      <input
+        id="token"
+        name="token"
+        type="password"
+        autocomplete="off"
+        required
+        value=${token}
+        onInput=${(/** @type {Event} */ e) => setToken(/** @type {HTMLInputElement} */ (e.currentTarget).value)}
+      />
       <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
     </form>
     ${error && html`<p class="error" role="alert">${error}</p>`}
