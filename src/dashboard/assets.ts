@@ -1,8 +1,9 @@
 /**
  * The page's files: the dashboard's own ES modules and stylesheet (src/dashboard/web), and the
  * front-end library's modules straight from node_modules (preact, its hooks, htm), read once at
- * start. No bundler: an import map in index.html maps the bare names to /vendor/ URLs, and the
- * Content-Security-Policy allows that one inline script by its hash.
+ * start. No bundler: the bare module names (`from 'preact'`) are pointed at their /vendor/ URLs as
+ * the files are read, so the page needs no inline import map and the Content-Security-Policy
+ * allows scripts from this origin only.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -20,8 +21,6 @@ export interface Assets {
   readonly files: ReadonlyMap<string, Asset>;
   /** The page shell every page route answers with. */
   readonly index: Asset;
-  /** CSP source for the inline import map, e.g. `sha256-...`. */
-  readonly importMapHash: string;
 }
 
 const WEB_DIR = join(import.meta.dirname, 'web');
@@ -49,6 +48,22 @@ function asset(body: Buffer, path: string): Asset {
   };
 }
 
+const SPECIFIER = /(\bfrom\s*|\bimport\s*)(['"])(preact|preact\/hooks|htm)\2/g;
+
+/** `from 'preact'` → `from '/vendor/preact.mjs'` in a JavaScript module. */
+export function pointAtVendor(source: string): string {
+  return source.replace(
+    SPECIFIER,
+    (_, keyword: string, quote: string, name: string) => `${keyword}${quote}${VENDOR[name]}${quote}`,
+  );
+}
+
+function readModule(body: Buffer, path: string): Buffer {
+  return path.endsWith('.js') || path.endsWith('.mjs')
+    ? Buffer.from(pointAtVendor(body.toString('utf8')))
+    : body;
+}
+
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -64,14 +79,17 @@ export async function loadAssets(): Promise<Assets> {
   for (const path of await walk(WEB_DIR)) {
     const url = `/static/${relative(WEB_DIR, path).split('\\').join('/')}`;
     if (url === '/static/index.html') continue;
-    files.set(url, asset(await readFile(path), path));
+    files.set(url, asset(readModule(await readFile(path), path), path));
   }
   for (const [specifier, url] of Object.entries(VENDOR)) {
     const path = fileURLToPath(import.meta.resolve(specifier));
-    files.set(url, asset(await readFile(path), path));
+    files.set(url, asset(readModule(await readFile(path), path), path));
   }
-  const importMap = JSON.stringify({ imports: VENDOR });
-  const importMapHash = `sha256-${createHash('sha256').update(importMap).digest('base64')}`;
-  const shell = (await readFile(join(WEB_DIR, 'index.html'), 'utf8')).replace('{{IMPORT_MAP}}', importMap);
-  return { files, index: asset(Buffer.from(shell), 'index.html'), importMapHash };
+  // Every module is announced up front, so the browser fetches them at once, not import by import.
+  const preload = [...files.keys()]
+    .filter((url) => url.endsWith('.js') || url.endsWith('.mjs'))
+    .map((url) => `<link rel="modulepreload" href="${url}" />`)
+    .join('\n    ');
+  const shell = (await readFile(join(WEB_DIR, 'index.html'), 'utf8')).replace('<!--MODULES-->', preload);
+  return { files, index: asset(Buffer.from(shell), 'index.html') };
 }

@@ -66,7 +66,7 @@ async function answer(work: () => Promise<unknown>): Promise<Reply> {
 function pageRoutes(deps: RouteDeps): Route[] {
   const page = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const assets = await deps.assets();
-    securityHeaders(res, [assets.importMapHash]);
+    securityHeaders(res);
     res.setHeader('content-type', assets.index.type);
     res.setHeader('cache-control', 'no-store');
     res.end(assets.index.body);

@@ -132,7 +132,7 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Bearer token').waitFor();
     assert.equal(new URL(page.url()).pathname, '/login');
     const headers = (await page.request.get(`${base}/`)).headers();
-    assert.match(headers['content-security-policy'] ?? '', /default-src 'none'; script-src 'self' 'sha256-/);
+    assert.match(headers['content-security-policy'] ?? '', /default-src 'none'; script-src 'self';/);
     await shot(page, 'login');
   });
 

@@ -72,6 +72,8 @@ export class FleetModel {
     this.source = null;
     this.frame = 0;
     this.version = 0;
+    /** @type {Promise<any> | undefined} */
+    this.early = undefined;
   }
 
   /** @param {() => void} listener */
@@ -89,9 +91,17 @@ export class FleetModel {
     });
   }
 
+  /** Starts downloading the snapshot now (at page start, alongside the session check). */
+  prefetch() {
+    this.early = api('/api/fleet');
+    this.early.catch(() => undefined);
+  }
+
   async load() {
     try {
-      const snapshot = await api('/api/fleet');
+      const early = this.early;
+      this.early = undefined;
+      const snapshot = await (early ?? api('/api/fleet')).catch(() => api('/api/fleet'));
       this.apps = new Map(snapshot.apps.map((/** @type {WireApp} */ a) => [appKey(a), a]));
       this.clusters = snapshot.clusters;
       this.seq = snapshot.seq;

@@ -86,4 +86,6 @@ function App() {
     <main id="main"><${Page} /></main>`;
 }
 
+// The fleet snapshot is the page's largest download: ask for it while the session is checked.
+if (currentRoute().page !== 'login') fleet.prefetch();
 render(html`<${App} />`, /** @type {HTMLElement} */ (document.getElementById('root')));

@@ -1,0 +1,281 @@
+/**
+ * Benchmark: the dashboard in a real browser (Debian's chromium through playwright-core) fed by a
+ * real kube-apiserver (the harness hub, no controller): 10,000 Applications of 100
+ * ApplicationSets on 100 clusters, the dashboard component watching them in this process.
+ *  1. Time to first meaningful render of the fleet page: navigation start → the first grid cell
+ *     showing an Application (session check, snapshot download and parse, grid render), median of 5.
+ *  2. 100 status changes per second for 10 s, written to the hub (Application sync status
+ *     flipped), on Applications in view: the lag from each hub write to its cell's update in the
+ *     page (watch → dashboard → SSE → browser → DOM), and whether the page keeps up.
+ *
+ *   node bench/dashboard.ts [--seconds 10] [--rate 100]
+ */
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
+import { Dashboard } from '../src/dashboard/dashboard.ts';
+import { KubeClient } from '../src/kube/client.ts';
+import { APPLICATION_SETS, APPLICATIONS, NAMESPACES, SECRETS, type KubeObject } from '../src/kube/types.ts';
+import { silentLogger } from '../src/log.ts';
+import { createHttpServer } from '../src/process/http.ts';
+import { pollUntil, startHarness } from '../test/harness/index.ts';
+import { launchBrowser } from '../test/support/browser.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '100' },
+    appsets: { type: 'string', default: '100' },
+  },
+});
+const CLUSTERS = 100;
+const APPSETS = Number(values.appsets);
+const NS = 'argocd';
+const SECONDS = Number(values.seconds);
+const RATE = Number(values.rate);
+
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const ms = (n: number): string => `${Math.round(n)} ms`;
+
+const harness = await startHarness({ clusters: ['hub'], controllerManager: false, log: () => undefined });
+try {
+  const client = new KubeClient(harness.hub.kubeConfig('admin'));
+  await client.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  const limit = pLimit(32);
+  const seeded = performance.now();
+  await Promise.all(
+    Array.from({ length: CLUSTERS }, (_, i) => limit(() => client.create(SECRETS, clusterSecret(i)))),
+  );
+  const owners = await Promise.all(
+    Array.from({ length: APPSETS }, (_, i) => limit(() => client.create(APPLICATION_SETS, appSet(i)))),
+  );
+  await Promise.all(
+    owners.flatMap((owner, s) =>
+      Array.from({ length: CLUSTERS }, (_, c) =>
+        limit(() => client.create(APPLICATIONS, application(owner, s, c))),
+      ),
+    ),
+  );
+  console.log(
+    `hub seeded: ${CLUSTERS} cluster Secrets, ${APPSETS} ApplicationSets, ${APPSETS * CLUSTERS} Applications in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+  );
+
+  const dashboard = new Dashboard({
+    hub: client,
+    namespace: NS,
+    repos: {} as never, // no diffs or param sets in this benchmark
+    log: silentLogger,
+  });
+  const watchStart = performance.now();
+  await dashboard.start();
+  console.log(
+    `dashboard: informers synced (${APPSETS * CLUSTERS} Applications) in ${ms(performance.now() - watchStart)}`,
+  );
+  const server = createHttpServer(dashboard.routes, silentLogger);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const login = await context.request.post(`${base}/api/login`, {
+      headers: { origin: base },
+      data: { token: harness.hub.users.admin.token },
+    });
+    if (!login.ok()) throw new Error(`sign-in failed: ${login.status()}`);
+    const fleet = await context.request.get(`${base}/api/fleet`, { headers: { 'accept-encoding': 'gzip' } });
+    console.log(
+      `fleet snapshot: ${(await fleet.body()).length.toLocaleString()} bytes of JSON for ${APPSETS * CLUSTERS} Applications`,
+    );
+    // In-page scripts are strings: they run in the browser, not here.
+    await context.addInitScript({
+      content: `new MutationObserver((_, observer) => {
+        if (window.firstCell === undefined && document.querySelector('[role=gridcell][data-app]')) {
+          window.firstCell = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });`,
+    });
+    const renders: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+      await page.goto(`${base}/`);
+      await page.waitForSelector('[role=gridcell][data-app]');
+      renders.push(Number(await page.evaluate('window.firstCell')));
+      if (process.env['BENCH_DEBUG'])
+        console.log(
+          await page.evaluate(
+            `JSON.stringify(performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd)]))`,
+          ),
+        );
+      if (i < 4) await page.close();
+    }
+    renders.sort((a, b) => a - b);
+    console.log(
+      `first meaningful render (navigation → first cell): median ${ms(pct(renders, 0.5))}, runs ${renders.map(ms).join(', ')} (target < 1 s)`,
+    );
+
+    const page = context.pages().at(-1)!;
+    const visible = await page.$$eval('[role=gridcell][data-app]', (cells) =>
+      cells.slice(0, 100).map((c) => [c.getAttribute('data-app')!, c.getAttribute('data-sync')!] as const),
+    );
+    await page.evaluate(`window.seen = [];
+      new MutationObserver((records) => {
+        const now = performance.timeOrigin + performance.now();
+        for (const r of records)
+          window.seen.push([r.target.getAttribute('data-app'), r.target.getAttribute('data-sync'), now]);
+      }).observe(document.querySelector('[role=grid]'), { attributes: true, subtree: true, attributeFilter: ['data-sync'] });`);
+    // Several clients, so the writes are not queued behind each other on one connection.
+    const writers = Array.from({ length: 8 }, () => new KubeClient(harness.hub.kubeConfig('admin')));
+    const state = new Map(visible.map(([app, sync]) => [app, sync]));
+    const writes: { app: string; sync: string; at: number; doneAt?: number }[] = [];
+    const total = SECONDS * RATE;
+    const startAt = Date.now();
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = startAt + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const [app] = visible[i % visible.length]!;
+      const next = state.get(app) === 'Synced' ? 'OutOfSync' : 'Synced';
+      state.set(app, next);
+      const write: (typeof writes)[number] = { app, sync: next, at: Date.now() };
+      writes.push(write);
+      const name = app.slice(app.indexOf('/') + 1);
+      pending.push(
+        client
+          .patch(
+            APPLICATIONS,
+            { namespace: NS, name },
+            { status: { sync: { status: next } } },
+            { type: 'merge' },
+          )
+          .then(() => (write.doneAt = Date.now())),
+      );
+    }
+    await Promise.all(pending);
+    const writeSeconds = (Date.now() - startAt) / 1000;
+    await pollUntil(async () => Number(await page.evaluate('window.seen.length')) >= total, {
+      timeoutMs: 30_000,
+      what: 'every change in the page',
+    }).catch(() => undefined);
+    const seen = (await page.evaluate('window.seen')) as [string, string, number][];
+
+    // Each write is matched with its Application's first cell update to that status after it.
+    const byApp = new Map<string, [string, number][]>();
+    for (const [app, sync, t] of seen) byApp.set(app, [...(byApp.get(app) ?? []), [sync, t]]);
+    const lags: number[] = [];
+    /** From the write's answer (the object stored): what the dashboard and the browser add. */
+    const afterStored: number[] = [];
+    const lagsFirst: number[] = [];
+    const lagsLast: number[] = [];
+    let missed = 0;
+    for (const w of writes) {
+      const list = byApp.get(w.app) ?? [];
+      const index = list.findIndex(([sync, t]) => sync === w.sync && t >= w.at - 5);
+      if (index < 0) {
+        missed++;
+        continue;
+      }
+      const lag = list[index]![1] - w.at;
+      list.splice(0, index + 1);
+      lags.push(lag);
+      if (w.doneAt !== undefined) afterStored.push(list[index]![1] - w.doneAt);
+      if (w.at - startAt < 2000) lagsFirst.push(lag);
+      if (w.at - startAt >= (SECONDS - 2) * 1000) lagsLast.push(lag);
+    }
+    lags.sort((a, b) => a - b);
+    lagsFirst.sort((a, b) => a - b);
+    lagsLast.sort((a, b) => a - b);
+    afterStored.sort((a, b) => a - b);
+    console.log(
+      `status changes: ${total} written in ${writeSeconds.toFixed(1)} s (${(total / writeSeconds).toFixed(0)}/s), ${total - missed} seen in the page, ${missed} missed`,
+    );
+    console.log(
+      `lag hub write → cell update: p50 ${ms(pct(lags, 0.5))}, p95 ${ms(pct(lags, 0.95))}, max ${ms(lags.at(-1) ?? NaN)}`,
+    );
+    console.log(
+      `keeping up: p50 in the first 2 s ${ms(pct(lagsFirst, 0.5))}, in the last 2 s ${ms(pct(lagsLast, 0.5))}`,
+    );
+  } finally {
+    await browser.close();
+    server.closeAllConnections();
+    server.close();
+    await dashboard.stop();
+  }
+} finally {
+  await harness.stop();
+}
+
+function clusterSecret(i: number): KubeObject {
+  const name = `cluster-${String(i).padStart(2, '0')}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name,
+      namespace: NS,
+      labels: {
+        'argocd.argoproj.io/secret-type': 'cluster',
+        env: i % 3 === 0 ? 'prod' : 'staging',
+        region: `r${i % 5}`,
+      },
+    },
+    stringData: { name, server: `https://${name}.example:6443`, config: '{}' },
+  };
+}
+
+function appSet(i: number): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'ApplicationSet',
+    metadata: { name: `set-${String(i).padStart(2, '0')}`, namespace: NS },
+    spec: {
+      generators: [{ clusters: {} }],
+      template: {
+        metadata: { name: `set-${i}-{{name}}` },
+        spec: {
+          project: 'default',
+          source: { repoURL: 'https://example.com/r.git' },
+          destination: { name: '{{name}}' },
+        },
+      },
+    },
+  };
+}
+
+function application(owner: KubeObject, s: number, c: number): KubeObject {
+  const cluster = `cluster-${String(c).padStart(2, '0')}`;
+  const unhealthy = (s * CLUSTERS + c) % 37 === 0;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: `${owner.metadata.name}-${cluster}`,
+      namespace: NS,
+      ownerReferences: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'ApplicationSet',
+          name: owner.metadata.name,
+          uid: owner.metadata.uid!,
+          controller: true,
+        },
+      ],
+    },
+    spec: {
+      project: s % 2 === 0 ? 'default' : 'platform',
+      source: { repoURL: 'https://example.com/r.git', path: `apps/${s}`, targetRevision: 'HEAD' },
+      destination: { name: cluster, namespace: `ns-${s}` },
+    },
+    status: {
+      sync: {
+        status: unhealthy ? 'OutOfSync' : 'Synced',
+        revision: '0123456789abcdef0123456789abcdef01234567',
+      },
+      health: { status: unhealthy ? 'Degraded' : 'Healthy' },
+    },
+  };
+}
