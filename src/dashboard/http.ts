@@ -25,6 +25,8 @@ export const CSRF_HEADER = 'x-spokes-csrf';
 export interface Reply {
   readonly status: number;
   readonly body: unknown;
+  /** The body already encoded (JSON, and gzip), sent as is. */
+  readonly encoded?: { readonly json: Buffer; readonly gzip: Buffer };
 }
 
 export const reply = (status: number, body: unknown): Reply => ({ status, body });
@@ -57,11 +59,11 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, answer: Repl
   res.statusCode = answer.status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
-  const text = Buffer.from(JSON.stringify(answer.body ?? {}));
+  const text = answer.encoded?.json ?? Buffer.from(JSON.stringify(answer.body ?? {}));
   if (text.length > 8192 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     res.setHeader('content-encoding', 'gzip');
     res.setHeader('vary', 'accept-encoding');
-    res.end(gzipSync(text, { level: 4 }));
+    res.end(answer.encoded?.gzip ?? gzipSync(text, { level: 4 }));
     return;
   }
   res.end(text);

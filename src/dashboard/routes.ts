@@ -230,7 +230,7 @@ function dataRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
         access: 'a signed-in user; Applications of namespaces where they may get applications',
       },
       guard,
-      ({ session }) => answer(() => views.fleet(session.user)),
+      async ({ session }) => ({ status: 200, body: undefined, encoded: await views.fleetBody(session.user) }),
     ),
     {
       method: 'GET',

@@ -4,6 +4,7 @@
  * its param sets, generated on demand), one cluster. Objects are sent without managedFields;
  * cluster Secrets only as their non-secret fields.
  */
+import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { createRegistry } from '../../generators/index.ts';
 import type { Application } from '../api/application.ts';
@@ -47,6 +48,7 @@ export function forBrowser(obj: KubeObject): KubeObject {
 export class Views {
   readonly #deps: ViewDeps;
   readonly #versions = new Map<string, { at: number; answer: Promise<Connection> }>();
+  #fleetCache: { key: string; body: EncodedBody } | undefined;
 
   constructor(deps: ViewDeps) {
     this.#deps = deps;
@@ -59,16 +61,26 @@ export class Views {
     return new Set(unique.filter((_, i) => answers[i]));
   }
 
-  async fleet(user: User): Promise<{ seq: number; clusters: ClusterView[]; apps: WireApp[] }> {
+  /**
+   * The fleet snapshot, encoded once per state of the hub and set of visible namespaces: many
+   * browsers opening the page at once (or one reloading) cost one serialisation, not one each.
+   */
+  async fleetBody(user: User): Promise<EncodedBody> {
     const { store } = this.#deps;
     const seq = store.seq;
-    const all = [...store.summaries()];
     const visible = await this.visibleNamespaces(
       user,
-      all.map((s) => s.namespace),
+      [...store.summaries()].map((s) => s.namespace),
     );
-    const apps = all.filter((s) => visible.has(s.namespace)).map(toWire);
-    return { seq, clusters: await this.#clustersFor(user), apps };
+    const clusters = await this.#clustersFor(user);
+    const key = JSON.stringify([seq, [...visible].sort(), clusters.length > 0]);
+    if (this.#fleetCache?.key === key) return this.#fleetCache.body;
+    const apps: WireApp[] = [];
+    for (const s of store.summaries()) if (visible.has(s.namespace)) apps.push(toWire(s));
+    const json = Buffer.from(JSON.stringify({ seq, clusters, apps }));
+    const body = { json, gzip: gzipSync(json, { level: 4 }) };
+    this.#fleetCache = { key, body };
+    return body;
   }
 
   /** Clusters with labels for users who may read clusters; otherwise none (columns still show names). */
@@ -270,6 +282,12 @@ export class Views {
     this.#versions.set(server, { at: now, answer });
     return answer;
   }
+}
+
+/** A JSON answer, and the same gzip-compressed. */
+export interface EncodedBody {
+  readonly json: Buffer;
+  readonly gzip: Buffer;
 }
 
 interface Connection {

@@ -76,13 +76,15 @@ function gridRow({ row, rowData, columns, cells, firstCol, lastCol, active, widt
     const apps = cells.get(`${rowData.key}|${columns[col]}`);
     const one = apps && apps.length === 1 ? apps[0] : undefined;
     const target = cellTarget(rowData, apps);
+    const label = cellLabel(rowData, columns[col], apps);
     cellsInView.push(
       html`<div
         role="gridcell"
         id=${cellId(row, col)}
         aria-colindex=${col + 2}
         class=${`cell${col === active ? ' active' : ''}${apps ? '' : ' none'}`}
-        aria-label=${cellLabel(rowData, columns[col], apps)}
+        aria-label=${label}
+        title=${label}
         data-app=${one ? `${one[F.ns]}/${one[F.name]}` : undefined}
         data-sync=${one?.[F.sync]}
         data-health=${one?.[F.health]}

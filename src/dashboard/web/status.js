@@ -57,16 +57,16 @@ function icon(icon, tone, label) {
   );
 }
 
-/** @param {{ status: string }} props */
-export const SyncIcon = ({ status }) => {
+/** @param {{ status: string, bare?: boolean }} props */
+export const SyncIcon = ({ status, bare }) => {
   const [name, tone] = SYNC[status] ?? ['question', 'unknown'];
-  return icon(name, tone, `Sync: ${status || 'Unknown'}`);
+  return icon(name, tone, `Sync: ${status || 'Unknown'}`, bare);
 };
 
-/** @param {{ status: string }} props */
-export const HealthIcon = ({ status }) => {
+/** @param {{ status: string, bare?: boolean }} props */
+export const HealthIcon = ({ status, bare }) => {
   const [name, tone] = HEALTH[status] ?? ['question', 'unknown'];
-  return icon(name, tone, `Health: ${status || 'Unknown'}`);
+  return icon(name, tone, `Health: ${status || 'Unknown'}`, bare);
 };
 
 /** @param {{ phase: string }} props */
