@@ -125,9 +125,9 @@ try {
     );
 
     const page = context.pages().at(-1)!;
-    const visible = await page.$$eval('[role=gridcell][data-app]', (cells) =>
-      cells.slice(0, 100).map((c) => [c.getAttribute('data-app')!, c.getAttribute('data-sync')!] as const),
-    );
+    const visible = (await page.evaluate(
+      `[...document.querySelectorAll('[role=gridcell][data-app]')].slice(0, 100).map((c) => [c.getAttribute('data-app'), c.getAttribute('data-sync')])`,
+    )) as [string, string][];
     await page.evaluate(`window.seen = [];
       new MutationObserver((records) => {
         const now = performance.timeOrigin + performance.now();
@@ -152,14 +152,12 @@ try {
       writes.push(write);
       const name = app.slice(app.indexOf('/') + 1);
       pending.push(
-        client
-          .patch(
-            APPLICATIONS,
-            { namespace: NS, name },
-            { status: { sync: { status: next } } },
-            { type: 'merge' },
-          )
-          .then(() => (write.doneAt = Date.now())),
+        writers[i % writers.length]!.patch(
+          APPLICATIONS,
+          { namespace: NS, name },
+          { status: { sync: { status: next } } },
+          { type: 'merge' },
+        ).then(() => (write.doneAt = Date.now())),
       );
     }
     await Promise.all(pending);

@@ -41,20 +41,20 @@ const OPERATION = {
 
 /**
  * @param {string} icon @param {string} tone @param {string} label
+ * @param {boolean} [bare] no label of its own (a grid cell labels itself; 10,000 titles cost)
  */
-function icon(icon, tone, label) {
-  return h(
-    'svg',
-    {
-      class: `icon tone-${tone}`,
-      viewBox: '0 0 16 16',
-      role: 'img',
-      'aria-label': label,
-      focusable: 'false',
-    },
-    h('title', null, label),
-    h('path', { d: PATHS[icon] ?? PATHS.dot }),
-  );
+function icon(icon, tone, label, bare = false) {
+  const path = h('path', { d: PATHS[icon] ?? PATHS.dot });
+  if (bare)
+    return h('svg', { class: `icon tone-${tone}`, viewBox: '0 0 16 16', 'aria-hidden': 'true' }, path);
+  const attrs = {
+    class: `icon tone-${tone}`,
+    viewBox: '0 0 16 16',
+    role: 'img',
+    'aria-label': label,
+    focusable: 'false',
+  };
+  return h('svg', attrs, h('title', null, label), path);
 }
 
 /** @param {{ status: string, bare?: boolean }} props */
