@@ -125,9 +125,9 @@ try {
     );
 
     const page = context.pages().at(-1)!;
-    const visible = (await page.evaluate(
+    const visible = await page.evaluate<[string, string][]>(
       `[...document.querySelectorAll('[role=gridcell][data-app]')].slice(0, 100).map((c) => [c.getAttribute('data-app'), c.getAttribute('data-sync')])`,
-    )) as [string, string][];
+    );
     await page.evaluate(`window.seen = [];
       new MutationObserver((records) => {
         const now = performance.timeOrigin + performance.now();
@@ -166,7 +166,7 @@ try {
       timeoutMs: 30_000,
       what: 'every change in the page',
     }).catch(() => undefined);
-    const seen = (await page.evaluate('window.seen')) as [string, string, number][];
+    const seen = await page.evaluate<[string, string, number][]>('window.seen');
 
     // Each write is matched with its Application's first cell update to that status after it.
     const byApp = new Map<string, [string, number][]>();
