@@ -60,7 +60,6 @@ export class Dashboard {
       store: this.store,
       access,
       spokes: new SpokeClients(hub),
-      hub,
       repos: options.repos,
       manifests,
     });

@@ -64,13 +64,12 @@ async function answer(work: () => Promise<unknown>): Promise<Reply> {
 }
 
 function pageRoutes(deps: RouteDeps): Route[] {
-  const page = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const page = async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const assets = await deps.assets();
     securityHeaders(res);
     res.setHeader('content-type', assets.index.type);
     res.setHeader('cache-control', 'no-store');
     res.end(assets.index.body);
-    void req;
   };
   const file = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const assets = await deps.assets();

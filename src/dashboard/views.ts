@@ -27,7 +27,6 @@ export interface ViewDeps {
   readonly store: FleetStore;
   readonly access: Authorizer;
   readonly spokes: SpokeClients;
-  readonly hub: KubeClient;
   readonly repos: RepoSource;
   readonly manifests: ManifestRenderer;
 }
