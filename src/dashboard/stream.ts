@@ -19,6 +19,8 @@ export interface StreamDeps {
   readonly recheckMs?: number;
 }
 
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
 interface Batch {
   readonly seq: number;
   readonly apps: WireApp[];
@@ -41,6 +43,9 @@ export async function serveStream(
   });
   res.flushHeaders();
   const send = (event: string, data: unknown): void => {
+    // A browser that stops reading is cut off rather than buffered for without end; it comes
+    // back with a fresh snapshot.
+    if (res.writableLength > MAX_BUFFERED) return void res.end();
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   let visible = await views.visibleNamespaces(session.user, namespacesOf(store));
