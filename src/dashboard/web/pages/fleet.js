@@ -8,7 +8,12 @@ import { HEALTH_STATUSES, SYNC_STATUSES, HealthIcon, SyncIcon } from '../status.
 /** Re-renders on every frame in which the fleet changed. */
 export function useFleetVersion() {
   const [, setVersion] = useState(fleet.version);
-  useEffect(() => fleet.subscribe(() => setVersion(fleet.version)), []);
+  useEffect(() => {
+    const unsubscribe = fleet.subscribe(() => setVersion(fleet.version));
+    // A change between this render and now (a small snapshot arrives fast) is not missed.
+    setVersion(fleet.version);
+    return unsubscribe;
+  }, []);
   return fleet.version;
 }
 
