@@ -2,6 +2,7 @@
 import { SpokesError } from '../errors.ts';
 import { runClusterCommand } from './cluster.ts';
 import { runControllerCommand } from './controller.ts';
+import { runDashboardCommand } from './dashboard.ts';
 import { runDiff } from './diff.ts';
 import { runGenerate } from './generate.ts';
 import { runGet } from './get.ts';
@@ -19,6 +20,10 @@ const commands: Readonly<Record<string, { readonly run: Command; readonly summar
   controller: {
     run: runControllerCommand,
     summary: 'run the ApplicationSet controller against a hub cluster',
+  },
+  dashboard: {
+    run: runDashboardCommand,
+    summary: 'serve the web dashboard against a hub, as your kubeconfig identity',
   },
 };
 

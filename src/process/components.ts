@@ -1,6 +1,7 @@
 /** The components `--components` asks for, built on what the process shares. */
 import type { Registry } from 'prom-client';
 import type { GitRepoSource } from '../git/index.ts';
+import { Dashboard } from '../dashboard/dashboard.ts';
 import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -21,7 +22,10 @@ export interface Shared {
 }
 
 export interface BuiltComponents {
+  /** The components that act while this replica leads. */
   readonly components: readonly Component[];
+  /** The dashboard, when `--dashboard-address` is set: it runs on every replica, on its own listener. */
+  readonly dashboard?: Component;
   /** Repository and repo-creds Secrets from whichever component watches them (git credentials). */
   readonly repositorySecrets: () => ReturnType<HubController['repositorySecrets']>;
 }
@@ -46,11 +50,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         hub,
         namespace: config.namespace,
         repos,
-        tools: {
-          searchPath: shared.toolSearchPath,
-          ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
-          ...(config['helm-path'] ? { helm: config['helm-path'] } : {}),
-        },
+        tools: toolOptions(shared),
         concurrency: config['sync-concurrency'],
         clusterConcurrency: config['cluster-concurrency'],
         resyncSeconds: config['resync-seconds'],
@@ -59,8 +59,32 @@ export function buildComponents(shared: Shared): BuiltComponents {
       })
     : undefined;
   const secretsFrom = appSets ?? sync;
+  const dashboard = config['dashboard-address'] === '' ? undefined : buildDashboard(shared);
   return {
     components: [appSets, sync].filter((c) => c !== undefined),
+    ...(dashboard ? { dashboard } : {}),
     repositorySecrets: () => secretsFrom?.repositorySecrets() ?? [],
   };
+}
+
+function toolOptions(shared: Shared): { searchPath: string; kustomize?: string; helm?: string } {
+  const { config } = shared;
+  return {
+    searchPath: shared.toolSearchPath,
+    ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
+    ...(config['helm-path'] ? { helm: config['helm-path'] } : {}),
+  };
+}
+
+function buildDashboard(shared: Shared): Dashboard {
+  const { config } = shared;
+  return new Dashboard({
+    hub: shared.hub,
+    namespace: config.namespace,
+    appNamespaces: config['applicationset-namespaces'],
+    repos: shared.repos,
+    tools: toolOptions(shared),
+    log: shared.log,
+    secureCookie: config['dashboard-secure-cookie'] === 'true',
+  });
 }

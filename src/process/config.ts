@@ -66,6 +66,14 @@ export const controllerFlags: FlagSpecs = {
   'kustomize-path': { type: 'string', help: 'kustomize binary (default: kustomize on PATH)' },
   'helm-path': { type: 'string', help: 'helm binary (default: helm on PATH)' },
   'log-level': { type: 'string', help: 'debug | info (default) | warn | error' },
+  'dashboard-address': {
+    type: 'string',
+    help: 'serve the web dashboard on this address, e.g. :8081 (default: off); its own listener, on every replica',
+  },
+  'dashboard-secure-cookie': {
+    type: 'string',
+    help: 'true: mark the dashboard session cookie Secure even without TLS or X-Forwarded-Proto (default false)',
+  },
 };
 
 const COMPONENTS = ['appsets', 'sync'] as const;
@@ -107,6 +115,8 @@ export const controllerConfigSchema = z.strictObject({
   'kustomize-path': z.string().optional(),
   'helm-path': z.string().optional(),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  'dashboard-address': z.string().default(''),
+  'dashboard-secure-cookie': z.enum(['true', 'false']).default('false'),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
@@ -122,5 +132,47 @@ SPOKES_WEBHOOK_GITEA_SECRET, SPOKES_WEBHOOK_BITBUCKET_SERVER_SECRET and SPOKES_W
 
 Options:
 ${flagsHelp(controllerFlags)}
+  -h, --help  show this help
+`;
+
+export const dashboardFlags: FlagSpecs = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config)' },
+  context: { type: 'string', help: 'kubeconfig context' },
+  namespace: controllerFlags['namespace']!,
+  'applicationset-namespaces': controllerFlags['applicationset-namespaces']!,
+  address: { type: 'string', help: 'where to serve the dashboard (default 127.0.0.1:8081)' },
+  'repo-cache-dir': controllerFlags['repo-cache-dir']!,
+  repo: controllerFlags['repo']!,
+  'kustomize-path': controllerFlags['kustomize-path']!,
+  'helm-path': controllerFlags['helm-path']!,
+  'secure-cookie': controllerFlags['dashboard-secure-cookie']!,
+  'log-level': controllerFlags['log-level']!,
+};
+
+export const dashboardConfigSchema = z.strictObject({
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  namespace: z.string().min(1).default('argocd'),
+  'applicationset-namespaces': controllerConfigSchema.shape['applicationset-namespaces'],
+  address: z.string().default('127.0.0.1:8081'),
+  'repo-cache-dir': z.string().optional(),
+  repo: controllerConfigSchema.shape.repo,
+  'kustomize-path': z.string().optional(),
+  'helm-path': z.string().optional(),
+  'secure-cookie': z.enum(['true', 'false']).default('false'),
+  'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
+
+export const dashboardHelp = `Usage: spokes dashboard [options]
+
+Serves the web dashboard from your machine against a hub, with your kubeconfig's identity: it
+prints a one-time sign-in link for this browser (you may also sign in with a bearer token, then
+the hub's TokenReview and SubjectAccessReview decide, which needs your identity to be allowed to
+create both). Everything shown and done is authorised by the hub's RBAC. See docs/dashboard.md.
+
+Options:
+${flagsHelp(dashboardFlags)}
   -h, --help  show this help
 `;

@@ -51,6 +51,7 @@ export async function runController(
   );
   const port = await listen(server, config.listen);
   log.info('listening', { address: config.listen, port });
+  const dashboard = await serveDashboard(built.dashboard, config['dashboard-address'], log);
 
   const shutdown = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -61,10 +62,35 @@ export async function runController(
   }
   const exitCode = await lead({ config, hub, group, shutdown: shutdown.signal, log });
   await group.stop();
+  await dashboard?.stop();
   repos.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   log.info('stopped', { exitCode });
   return exitCode;
+}
+
+/**
+ * The dashboard on its own listener, started at once on every replica (it needs no leadership);
+ * undefined when it is off.
+ */
+export async function serveDashboard(
+  dashboard: Component | undefined,
+  address: string,
+  log: Logger,
+): Promise<{ readonly port: number; stop(): Promise<void> } | undefined> {
+  if (dashboard === undefined) return undefined;
+  const server = createHttpServer(dashboard.routes ?? [], log);
+  const port = await listen(server, address);
+  log.info('dashboard listening', { address, port });
+  dashboard.start().catch((err: unknown) => log.error('the dashboard failed to start', { error: err }));
+  return {
+    port,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dashboard.stop();
+    },
+  };
 }
 
 /** The components started, stopped and told of pushes together. */
