@@ -490,8 +490,14 @@ async function writeProgress(
     startedAt,
   };
   const at = now(deps).toISOString();
+  // The cluster may have gone since the report: then no comparison (it would wait on a dead spoke).
+  const unreachable =
+    reported.unreachable ??
+    (prepared.cache.reachable(prepared.types)
+      ? undefined
+      : `cluster ${prepared.dest.name || prepared.dest.server} unreachable: its watches are failing`);
   let status: AppStatus;
-  if (reported.unreachable !== undefined) {
+  if (unreachable !== undefined) {
     // The live state cannot be known: say so rather than keep the last comparison.
     status = {
       ...previous,
@@ -500,7 +506,7 @@ async function writeProgress(
       health: { status: 'Unknown' },
       reconciledAt: at,
       conditions: keepTransitionTimes(previous.conditions ?? [], [
-        { type: 'ComparisonError', message: reported.unreachable, lastTransitionTime: at },
+        { type: 'ComparisonError', message: unreachable, lastTransitionTime: at },
       ]),
     };
   } else {
