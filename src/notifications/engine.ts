@@ -1,0 +1,170 @@
+/**
+ * One object's notifications, the way Argo CD's notifications controller processes it: find its
+ * destinations (global subscriptions by label, its own subscribe annotations, its AppProject's),
+ * run each subscribed trigger, and for every true condition deliver once per destination, keeping
+ * the `notified.notifications.argoproj.io` state. A false condition re-arms its destinations; a
+ * failed delivery is re-armed too, so it is tried again. Each delivery is persisted as soon as it
+ * succeeds, so a crash right after never sends it twice.
+ */
+import { fn, GoFuncValue } from '../template/go/funcs.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { NotificationsConfig } from './config.ts';
+import type { Env } from './expr/index.ts';
+import { helperVars } from './helpers.ts';
+import {
+  NOTIFIED_ANNOTATION,
+  NotifiedState,
+  stateKey,
+  type ConditionResult,
+  type Destination,
+} from './state.ts';
+import { annotationDestinations, globalDestinations, type Destinations } from './subscriptions.ts';
+import { renderNotification, type Notification } from './templates.ts';
+
+/** What an object is to the engine: the variable its triggers and templates see it as. */
+export type SubjectKind = 'app' | 'appset';
+
+export interface Subject {
+  readonly kind: SubjectKind;
+  readonly obj: KubeObject;
+  /** The Application's AppProject (its subscriptions apply too; templates see it as `appProject`). */
+  readonly project?: KubeObject | undefined;
+}
+
+export interface DeliveryOutcome {
+  readonly trigger: string;
+  readonly dest: Destination;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+export interface EngineDeps {
+  readonly config: NotificationsConfig;
+  /** Delivers a rendered notification to one destination's service. */
+  send(notification: Notification, dest: Destination): Promise<void>;
+  /** Writes the state annotation (undefined removes it). */
+  persist(annotation: string | undefined): Promise<void>;
+  onEvaluated?(trigger: string, triggered: boolean): void;
+  onDelivered?(outcome: DeliveryOutcome): void;
+  /** A trigger that could not be evaluated (unknown, or its condition failed). */
+  onTriggerError?(trigger: string, message: string): void;
+  readonly now?: () => number;
+}
+
+export interface ProcessResult {
+  readonly deliveries: readonly DeliveryOutcome[];
+  /** Whether the state annotation was written. */
+  readonly persisted: boolean;
+}
+
+/** The destinations an object has, by trigger. */
+export function destinationsOf(subject: Subject, config: NotificationsConfig): Destinations {
+  const dests = globalDestinations(config.subscriptions, subject.obj.metadata.labels, config);
+  annotationDestinations(subject.obj.metadata.annotations, config, dests);
+  if (subject.project !== undefined)
+    annotationDestinations(subject.project.metadata.annotations, config, dests);
+  return dests;
+}
+
+/** The variables of conditions and templates (templates also get serviceType and recipient). */
+export function subjectVars(
+  subject: Subject,
+  config: NotificationsConfig,
+  extra: { readonly state?: NotifiedState; readonly now?: () => number } = {},
+): Record<string, unknown> {
+  return {
+    [subject.kind]: subject.obj,
+    ...(subject.project ? { appProject: subject.project } : {}),
+    context: config.context,
+    secrets: config.secrets,
+    ...helperVars(extra.now),
+    notified: new GoFuncValue(
+      fn(['string'], ([trigger]) => extra.state?.wasNotified(trigger as string) ?? false),
+    ),
+  };
+}
+
+/** Renders what a condition sends to one destination. */
+export function render(
+  config: NotificationsConfig,
+  templates: readonly string[],
+  vars: Readonly<Record<string, unknown>>,
+  dest: Destination,
+): Notification {
+  const compiled = templates.map((name) => {
+    const t = config.templates.get(name);
+    if (t === undefined) throw new Error(`template '${name}' is not supported`);
+    return t;
+  });
+  return renderNotification(compiled, {
+    ...vars,
+    context: { ...config.context, notificationType: dest.service },
+    serviceType: dest.service,
+    recipient: dest.recipient,
+  });
+}
+
+export async function processSubject(subject: Subject, deps: EngineDeps): Promise<ProcessResult> {
+  const { config } = deps;
+  const destinations = destinationsOf(subject, config);
+  if (destinations.size === 0) return { deliveries: [], persisted: false };
+  const before = subject.obj.metadata.annotations?.[NOTIFIED_ANNOTATION];
+  const state = NotifiedState.parse(before);
+  const now = deps.now ?? Date.now;
+  const vars = subjectVars(subject, config, { state, now });
+  const deliveries: DeliveryOutcome[] = [];
+  let written = before;
+  const persist = async (): Promise<void> => {
+    const next = state.serialize();
+    if (next === written) return;
+    await deps.persist(next);
+    written = next;
+  };
+
+  for (const [name, dests] of destinations) {
+    const trigger = config.triggers.get(name);
+    if (trigger === undefined) {
+      deps.onTriggerError?.(name, `trigger '${name}' is not configured`);
+      continue;
+    }
+    const run = trigger.run(vars as Env);
+    for (const message of run.errors) deps.onTriggerError?.(name, message);
+    for (const result of run.results) {
+      deps.onEvaluated?.(name, result.triggered);
+      const seconds = Math.floor(now() / 1000);
+      for (const dest of dests) {
+        const key = stateKey(name, result, dest);
+        if (!result.triggered) {
+          state.set(key, result, false, seconds);
+          continue;
+        }
+        if (!state.set(key, result, true, seconds)) continue; // already notified
+        const outcome = await deliver(deps, { name, result, dest, vars });
+        deliveries.push(outcome);
+        deps.onDelivered?.(outcome);
+        if (outcome.ok) await persist();
+        else state.set(key, { ...result, oncePer: '' }, false, seconds);
+      }
+    }
+  }
+  await persist();
+  return { deliveries, persisted: written !== before };
+}
+
+async function deliver(
+  deps: EngineDeps,
+  what: {
+    readonly name: string;
+    readonly result: ConditionResult;
+    readonly dest: Destination;
+    readonly vars: Readonly<Record<string, unknown>>;
+  },
+): Promise<DeliveryOutcome> {
+  const { name, result, dest, vars } = what;
+  try {
+    await deps.send(render(deps.config, result.templates, vars, dest), dest);
+    return { trigger: name, dest, ok: true };
+  } catch (err) {
+    return { trigger: name, dest, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
