@@ -152,6 +152,9 @@ export class HubController {
   }
 
   #enqueue(appSet: KubeObject): void {
+    // Until every cache is filled (start() then queues everything), a reconcile would see no
+    // clusters yet and generate too little.
+    if (!this.#ready) return;
     const namespace = appSet.metadata.namespace ?? '';
     if (!this.#allowed(namespace)) {
       if (!this.#ignoredLogged.has(namespace)) {
@@ -184,7 +187,7 @@ export class HubController {
       const owner = controllerOf(app);
       if (owner?.kind !== 'ApplicationSet') return;
       const appSet = this.#appSets.get(app.metadata.namespace, owner.name);
-      if (appSet !== undefined && this.#allowed(app.metadata.namespace ?? '')) {
+      if (this.#ready && appSet !== undefined && this.#allowed(app.metadata.namespace ?? '')) {
         this.#queue.addAfter(objectKey(appSet), OWNED_APP_COALESCE_MS);
       }
     };

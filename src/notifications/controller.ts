@@ -245,6 +245,8 @@ export class NotificationsController {
         this.#reportDelivery(obj, outcome);
       },
       onTriggerError: (trigger, message) => this.#reportTriggerError(key, trigger, message),
+      onDecision: (trigger, stateKey, decision) =>
+        this.#log.debug('notification decision', { object: key, trigger, state: stateKey, decision }),
     });
     return failed ? { requeueAfterMs: RETRY_AFTER_FAILURE_MS } : {};
   }

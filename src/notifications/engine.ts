@@ -46,6 +46,8 @@ export interface EngineDeps {
   persist(annotation: string | undefined): Promise<void>;
   onEvaluated?(trigger: string, triggered: boolean): void;
   onDelivered?(outcome: DeliveryOutcome): void;
+  /** What was decided for one destination of a condition (debug logs). */
+  onDecision?(trigger: string, key: string, decision: 'send' | 'already sent' | 're-armed'): void;
   /** A trigger that could not be evaluated (unknown, or its condition failed). */
   onTriggerError?(trigger: string, message: string): void;
   readonly now?: () => number;
@@ -135,10 +137,14 @@ export async function processSubject(subject: Subject, deps: EngineDeps): Promis
       for (const dest of dests) {
         const key = stateKey(name, result, dest);
         if (!result.triggered) {
-          state.set(key, result, false, seconds);
+          if (state.set(key, result, false, seconds)) deps.onDecision?.(name, key, 're-armed');
           continue;
         }
-        if (!state.set(key, result, true, seconds)) continue; // already notified
+        if (!state.set(key, result, true, seconds)) {
+          deps.onDecision?.(name, key, 'already sent');
+          continue;
+        }
+        deps.onDecision?.(name, key, 'send');
         const outcome = await deliver(deps, { name, result, dest, vars });
         deliveries.push(outcome);
         deps.onDelivered?.(outcome);

@@ -198,7 +198,9 @@ export class SyncController {
   }
 
   #enqueue(app: LiveApp, afterMs = 0): void {
-    if (this.#stopped || !this.#allowed(app.metadata.namespace ?? '')) return;
+    // Until every cache is filled (start() then queues everything), a reconcile would see no
+    // clusters or projects yet and write a false InvalidSpecError/Unknown status.
+    if (this.#stopped || !this.#ready || !this.#allowed(app.metadata.namespace ?? '')) return;
     const key = objectKey(app);
     const dest = app.spec?.destination ?? {};
     const queueName = dest.server ? normalizeServer(dest.server) : `name:${dest.name ?? ''}`;

@@ -62,6 +62,14 @@ export class ClusterCache {
     return true;
   }
 
+  /**
+   * False when a watch of one of these types is failing. A reconcile asks only about its own
+   * types: a watch another Application just started (not listed yet) says nothing about them.
+   */
+  connectedFor(types: readonly ResourceType[]): boolean {
+    return types.every((type) => this.#informers.get(typeKey(type))?.informer.connected === true);
+  }
+
   /** The types watched so far. */
   get types(): ResourceType[] {
     return [...this.#informers.values()].map((entry) => entry.type);

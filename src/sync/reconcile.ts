@@ -21,6 +21,7 @@ import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts'
 import type { Renderer } from '../render/index.ts';
 import {
   statusChanged,
+  healthWithTransition,
   historyEntry,
   type AppStatus,
   type Condition,
@@ -133,7 +134,9 @@ export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<R
   }
   const operation = manualOperation(app) ?? automatedOperation(app, comparison, prepared);
   let outcome: Outcome | undefined;
+  let healthBefore: string | undefined;
   if (operation !== undefined) {
+    healthBefore = comparison.health.status;
     const startedAt = now(deps).toISOString();
     const started = Date.now();
     const result = await runWithRetry(run, prepared, comparison, operation);
@@ -145,7 +148,7 @@ export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<R
     outcome = { result, startedAt, op: operation.record };
     comparison = await compareWith(run, prepared, result);
   }
-  const status = buildStatus(run, { prepared, comparison, outcome });
+  const status = buildStatus(run, { prepared, comparison, outcome, healthBefore });
   await writeStatus(run, status, operation?.manual === true);
   return { requeueAfterMs: deps.resyncMs };
 }
@@ -165,12 +168,14 @@ async function prepare(run: Run): Promise<Prepared> {
   if (denied !== undefined) throw new ConditionError('InvalidSpecError', denied);
   const cache = deps.cacheFor(dest);
   const where = `cluster ${dest.name || dest.server} unreachable`;
+  const types = uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]);
   try {
-    await cache.watch(uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]));
+    await cache.watch(types);
   } catch (err) {
     throw new ConditionError('ComparisonError', `${where}: ${messageOf(err)}`);
   }
-  if (!cache.connected) throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
+  if (!cache.connectedFor(types))
+    throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
   return { dest, cache, targets, revision: rendered.revision, sourceType: rendered.sourceType };
 }
 
@@ -361,7 +366,12 @@ function now(deps: ReconcileDeps): Date {
 
 function buildStatus(
   run: Run,
-  state: { prepared: Prepared; comparison: Comparison; outcome: Outcome | undefined },
+  state: {
+    prepared: Prepared;
+    comparison: Comparison;
+    outcome: Outcome | undefined;
+    healthBefore: string | undefined;
+  },
 ): AppStatus {
   const { app, deps } = run;
   const { prepared, comparison, outcome } = state;
@@ -402,7 +412,7 @@ function buildStatus(
       revision: prepared.revision,
       comparedTo: { ...(source ? { source } : {}), destination: app.spec.destination },
     },
-    health: comparison.health,
+    health: healthWithTransition(previous.health, comparison.health, at, state.healthBefore),
     resources: comparison.resources.map(resourceStatusEntry),
     ...(operationState ? { operationState } : {}),
     ...(history.length > 0 ? { history } : {}),
@@ -433,7 +443,7 @@ function unknownStatus(run: Run, err: unknown): AppStatus {
     ...previous,
     ...(failedOperation ? { operationState: failedOperation } : {}),
     sync: { ...(previous.sync ?? {}), status: 'Unknown' },
-    health: { status: 'Unknown' },
+    health: healthWithTransition(previous.health, { status: 'Unknown' }, at),
     reconciledAt: at,
     conditions: keepTransitionTimes(previous.conditions ?? [], [
       { type, message: messageOf(err), lastTransitionTime: at },
@@ -490,8 +500,9 @@ async function finalize(app: LiveApp, deps: ReconcileDeps): Promise<ReconcileRes
   }
   if (dest !== undefined) {
     const cache = deps.cacheFor(dest);
-    await cache.watch(await statusTypes(app, dest));
-    if (!cache.connected)
+    const types = await statusTypes(app, dest);
+    await cache.watch(types);
+    if (!cache.connectedFor(types))
       throw new SpokesError('RenderFailed', `cluster ${dest.server} unreachable; deletion waits`);
     const live = cache.trackedBy(instance);
     if (live.length > 0) {

@@ -39,7 +39,11 @@ export interface StatusResource {
 
 export interface AppStatus {
   readonly sync?: { readonly status?: string; readonly revision?: string; readonly comparedTo?: unknown };
-  readonly health?: { readonly status: string; readonly message?: string };
+  readonly health?: {
+    readonly status: string;
+    readonly message?: string;
+    readonly lastTransitionTime?: string;
+  };
   readonly resources?: readonly StatusResource[];
   readonly operationState?: OperationState;
   readonly history?: readonly HistoryEntry[];
@@ -69,4 +73,21 @@ export function historyEntry(
   const { revision, source, startedAt, deployedAt } = deployed;
   const id = history.reduce((max, h) => Math.max(max, h.id), -1) + 1;
   return { id, revision, deployStartedAt: startedAt, deployedAt, ...(source ? { source } : {}) };
+}
+
+/**
+ * The Application's health with Argo CD's `lastTransitionTime`: the time the status last changed,
+ * kept while it does not. `assessedBefore` is the status seen before an operation in this reconcile
+ * (Argo CD would have written it then), so a Missing → Healthy sync counts as a transition.
+ */
+export function healthWithTransition(
+  previous: AppStatus['health'],
+  next: { readonly status: string; readonly message?: string },
+  at: string,
+  assessedBefore?: string,
+): NonNullable<AppStatus['health']> {
+  const changed =
+    previous?.status !== next.status || (assessedBefore !== undefined && assessedBefore !== next.status);
+  const since = changed ? at : (previous?.lastTransitionTime ?? at);
+  return { ...next, lastTransitionTime: since };
 }

@@ -90,7 +90,8 @@ async function once(req: HttpRequest, dispatcher: Dispatcher | undefined): Promi
   const response = await request(req.url, {
     method: req.method as Dispatcher.HttpMethod,
     headers: req.headers,
-    ...(req.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD' ? { body: req.body } : {}),
+    // Go sends a body with any method (Argo's webhook default is GET with the message as body).
+    ...(req.body !== undefined && req.body !== '' && req.method !== 'HEAD' ? { body: req.body } : {}),
     ...(dispatcher ? { dispatcher } : {}),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
