@@ -49,7 +49,9 @@ export interface NotificationsOptions {
 }
 
 const FIELD_MANAGER = 'spokes-notifications-controller';
-const RETRY_AFTER_FAILURE_MS = 10_000;
+/** A failed delivery is tried again after 10 s, doubling up to 5 min (however often the object changes). */
+const RETRY_BASE_MS = 10_000;
+const RETRY_MAX_MS = 300_000;
 
 /** What kind of object a queue key names: `app/<ns>/<name>` or `appset/<ns>/<name>`. */
 const KINDS: Readonly<Record<SubjectKind, ResourceType>> = { app: APPLICATIONS, appset: APPLICATION_SETS };
@@ -71,6 +73,8 @@ export class NotificationsController {
     string,
     { readonly resourceVersion: number; readonly annotation: string | undefined }
   >();
+  /** Failed deliveries by `<queue key> <state key>`: attempts so far and when the next may run. */
+  readonly #failures = new Map<string, { readonly attempts: number; readonly notBefore: number }>();
   /** The last trigger error logged per object and trigger (each is logged once, not every pass). */
   readonly #lastErrors = new Map<string, string>();
   #config: NotificationsConfig = parseNotificationsConfig({});
@@ -155,7 +159,8 @@ export class NotificationsController {
     const onDelete = (kind: SubjectKind) => (obj: KubeObject) => {
       const key = `${kind}/${objectKey(obj)}`;
       this.#written.delete(key);
-      for (const k of this.#lastErrors.keys()) if (k.startsWith(`${key} `)) this.#lastErrors.delete(k);
+      for (const map of [this.#lastErrors, this.#failures])
+        for (const k of map.keys()) if (k.startsWith(`${key} `)) map.delete(k);
     };
     this.#apps.on({ delete: onDelete('app') });
     this.#appSets.on({ delete: onDelete('appset') });
@@ -228,7 +233,6 @@ export class NotificationsController {
     const subject: Subject = { kind, obj, project: kind === 'app' ? this.#projectOf(obj) : undefined };
     const config = this.#config;
     const metrics = this.#options.metrics;
-    let failed = false;
     await processSubject(subject, {
       config,
       ...(this.#options.now ? { now: this.#options.now } : {}),
@@ -238,17 +242,37 @@ export class NotificationsController {
         await service.send(notification, dest);
       },
       persist: (annotation) => this.#persist(key, kind, obj, annotation),
+      mayAttempt: (stateKey) => (this.#failures.get(`${key} ${stateKey}`)?.notBefore ?? 0) <= Date.now(),
       onEvaluated: (trigger, triggered) => metrics?.countEvaluation(trigger, triggered),
       onDelivered: (outcome) => {
         metrics?.countDelivery(outcome.trigger, outcome.dest.service, outcome.ok);
-        if (!outcome.ok) failed = true;
+        this.#recordAttempt(key, outcome);
         this.#reportDelivery(obj, outcome);
       },
       onTriggerError: (trigger, message) => this.#reportTriggerError(key, trigger, message),
       onDecision: (trigger, stateKey, decision) =>
         this.#log.debug('notification decision', { object: key, trigger, state: stateKey, decision }),
     });
-    return failed ? { requeueAfterMs: RETRY_AFTER_FAILURE_MS } : {};
+    return this.#retryDelay(key);
+  }
+
+  #recordAttempt(key: string, outcome: DeliveryOutcome): void {
+    const id = `${key} ${outcome.key}`;
+    if (outcome.ok) {
+      this.#failures.delete(id);
+      return;
+    }
+    const attempts = (this.#failures.get(id)?.attempts ?? 0) + 1;
+    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
+    this.#failures.set(id, { attempts, notBefore: Date.now() + delay });
+  }
+
+  /** When this object's earliest failed delivery may be tried again, if it has any. */
+  #retryDelay(key: string): { requeueAfterMs?: number } {
+    let earliest = Infinity;
+    for (const [id, failure] of this.#failures)
+      if (id.startsWith(`${key} `)) earliest = Math.min(earliest, failure.notBefore);
+    return earliest === Infinity ? {} : { requeueAfterMs: Math.max(earliest - Date.now(), 0) + 10 };
   }
 
   #projectOf(app: KubeObject): KubeObject | undefined {

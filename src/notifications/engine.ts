@@ -9,7 +9,6 @@
 import { fn, GoFuncValue } from '../template/go/funcs.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { NotificationsConfig } from './config.ts';
-import type { Env } from './expr/index.ts';
 import { helperVars } from './helpers.ts';
 import {
   NOTIFIED_ANNOTATION,
@@ -33,6 +32,8 @@ export interface Subject {
 
 export interface DeliveryOutcome {
   readonly trigger: string;
+  /** The state key (`[oncePer:]trigger:[i].hash:service:recipient`). */
+  readonly key: string;
   readonly dest: Destination;
   readonly ok: boolean;
   readonly error?: string;
@@ -48,6 +49,8 @@ export interface EngineDeps {
   onDelivered?(outcome: DeliveryOutcome): void;
   /** What was decided for one destination of a condition (debug logs). */
   onDecision?(trigger: string, key: string, decision: 'send' | 'already sent' | 're-armed'): void;
+  /** False while a failed delivery of this state key waits for its next attempt. */
+  mayAttempt?(key: string): boolean;
   /** A trigger that could not be evaluated (unknown, or its condition failed). */
   onTriggerError?(trigger: string, message: string): void;
   readonly now?: () => number;
@@ -107,70 +110,99 @@ export function render(
 }
 
 export async function processSubject(subject: Subject, deps: EngineDeps): Promise<ProcessResult> {
-  const { config } = deps;
-  const destinations = destinationsOf(subject, config);
+  const destinations = destinationsOf(subject, deps.config);
   if (destinations.size === 0) return { deliveries: [], persisted: false };
-  const before = subject.obj.metadata.annotations?.[NOTIFIED_ANNOTATION];
-  const state = NotifiedState.parse(before);
-  const now = deps.now ?? Date.now;
-  const vars = subjectVars(subject, config, { state, now });
-  const deliveries: DeliveryOutcome[] = [];
-  let written = before;
-  const persist = async (): Promise<void> => {
-    const next = state.serialize();
-    if (next === written) return;
-    await deps.persist(next);
-    written = next;
-  };
+  const pass = new Pass(subject, deps);
+  for (const [name, dests] of destinations) await pass.trigger(name, dests);
+  await pass.persist();
+  return { deliveries: pass.deliveries, persisted: pass.persisted };
+}
 
-  for (const [name, dests] of destinations) {
-    const trigger = config.triggers.get(name);
+/** One processing of one object: its state as loaded, what was delivered, what is written. */
+class Pass {
+  readonly deliveries: DeliveryOutcome[] = [];
+  readonly #deps: EngineDeps;
+  readonly #state: NotifiedState;
+  readonly #vars: Readonly<Record<string, unknown>>;
+  readonly #now: () => number;
+  readonly #before: string | undefined;
+  #written: string | undefined;
+
+  constructor(subject: Subject, deps: EngineDeps) {
+    this.#deps = deps;
+    this.#before = subject.obj.metadata.annotations?.[NOTIFIED_ANNOTATION];
+    this.#written = this.#before;
+    this.#state = NotifiedState.parse(this.#before);
+    this.#now = deps.now ?? Date.now;
+    this.#vars = subjectVars(subject, deps.config, { state: this.#state, now: this.#now });
+  }
+
+  get persisted(): boolean {
+    return this.#written !== this.#before;
+  }
+
+  async trigger(name: string, dests: readonly Destination[]): Promise<void> {
+    const deps = this.#deps;
+    const trigger = deps.config.triggers.get(name);
     if (trigger === undefined) {
       deps.onTriggerError?.(name, `trigger '${name}' is not configured`);
-      continue;
+      return;
     }
-    const run = trigger.run(vars as Env);
+    const run = trigger.run(this.#vars);
     for (const message of run.errors) deps.onTriggerError?.(name, message);
     for (const result of run.results) {
       deps.onEvaluated?.(name, result.triggered);
-      const seconds = Math.floor(now() / 1000);
-      for (const dest of dests) {
-        const key = stateKey(name, result, dest);
-        if (!result.triggered) {
-          if (state.set(key, result, false, seconds)) deps.onDecision?.(name, key, 're-armed');
-          continue;
-        }
-        if (!state.set(key, result, true, seconds)) {
-          deps.onDecision?.(name, key, 'already sent');
-          continue;
-        }
-        deps.onDecision?.(name, key, 'send');
-        const outcome = await deliver(deps, { name, result, dest, vars });
-        deliveries.push(outcome);
-        deps.onDelivered?.(outcome);
-        if (outcome.ok) await persist();
-        else state.set(key, { ...result, oncePer: '' }, false, seconds);
-      }
+      for (const dest of dests) await this.#destination(name, result, dest);
     }
   }
-  await persist();
-  return { deliveries, persisted: written !== before };
+
+  /** Re-arms, skips (already sent, or a failure still backing off) or delivers, for one destination. */
+  async #destination(name: string, result: ConditionResult, dest: Destination): Promise<void> {
+    const deps = this.#deps;
+    const key = stateKey(name, result, dest);
+    const seconds = Math.floor(this.#now() / 1000);
+    if (!result.triggered) {
+      if (this.#state.set(key, result, false, seconds)) deps.onDecision?.(name, key, 're-armed');
+      return;
+    }
+    if (this.#state.has(key)) {
+      deps.onDecision?.(name, key, 'already sent');
+      return;
+    }
+    if (deps.mayAttempt?.(key) === false) return;
+    deps.onDecision?.(name, key, 'send');
+    this.#state.set(key, result, true, seconds);
+    const outcome = await deliver(deps, { name, key, result, dest, vars: this.#vars });
+    this.deliveries.push(outcome);
+    deps.onDelivered?.(outcome);
+    // Recorded as soon as it is delivered; a failure is not recorded, so it is tried again.
+    if (outcome.ok) await this.persist();
+    else this.#state.set(key, { ...result, oncePer: '' }, false, seconds);
+  }
+
+  async persist(): Promise<void> {
+    const next = this.#state.serialize();
+    if (next === this.#written) return;
+    await this.#deps.persist(next);
+    this.#written = next;
+  }
 }
 
 async function deliver(
   deps: EngineDeps,
   what: {
     readonly name: string;
+    readonly key: string;
     readonly result: ConditionResult;
     readonly dest: Destination;
     readonly vars: Readonly<Record<string, unknown>>;
   },
 ): Promise<DeliveryOutcome> {
-  const { name, result, dest, vars } = what;
+  const { name, key, result, dest, vars } = what;
   try {
     await deps.send(render(deps.config, result.templates, vars, dest), dest);
-    return { trigger: name, dest, ok: true };
+    return { trigger: name, key, dest, ok: true };
   } catch (err) {
-    return { trigger: name, dest, ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { trigger: name, key, dest, ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }

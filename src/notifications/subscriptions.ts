@@ -68,24 +68,29 @@ export function annotationDestinations(
       const [trigger, service] = parts.length >= 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
       subscribe(trigger, service, recipientsOf(value));
     } else if (key === YAML_KEY && value !== '') {
-      for (const sub of yamlSubscriptions(value)) {
-        const triggers = sub.trigger?.length ? sub.trigger : [''];
-        for (const trigger of triggers)
-          for (const dest of sub.destinations ?? [])
-            if (dest.service) subscribe(trigger, dest.service, dest.recipients ?? []);
-      }
+      for (const [trigger, service, recipients] of yamlSubscriptions(value))
+        subscribe(trigger, service, recipients);
     }
   }
   return into;
 }
 
-function yamlSubscriptions(text: string): YamlSubscription[] {
+/** The `subscriptions` annotation as (trigger, service, recipients) triples; unreadable YAML is none. */
+function yamlSubscriptions(text: string): [string, string, readonly string[]][] {
+  let parsed: unknown;
   try {
-    const parsed = parseYamlValue(text, YAML_KEY);
-    return Array.isArray(parsed) ? (parsed as YamlSubscription[]) : [];
+    parsed = parseYamlValue(text, YAML_KEY);
   } catch {
     return [];
   }
+  if (!Array.isArray(parsed)) return [];
+  return (parsed as YamlSubscription[]).flatMap((sub) =>
+    (sub.trigger?.length ? sub.trigger : ['']).flatMap((trigger) =>
+      (sub.destinations ?? [])
+        .filter((d) => d.service)
+        .map((d): [string, string, readonly string[]] => [trigger, d.service!, d.recipients ?? []]),
+    ),
+  );
 }
 
 /** The ConfigMap's `subscriptions` that select an object with these labels. */

@@ -87,7 +87,8 @@ function block(value: unknown): Record<string, unknown> | undefined {
 /** One templated string field; a missing field renders "". */
 function field(template: string, path: string, value: unknown): Render {
   if (value === undefined || value === null) return () => '';
-  const text = typeof value === 'string' ? value : String(value);
+  if (typeof value !== 'string') throw new Error(`${path}: expected a string, got ${JSON.stringify(value)}`);
+  const text = value;
   let compiled: CompiledTemplate;
   try {
     compiled = compileGoTemplate(text, { name: template });

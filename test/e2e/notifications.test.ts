@@ -186,7 +186,7 @@ describe('notifications against a real receiver and a real controller', () => {
     );
     const lines: string[] = [];
     const events: Record<string, unknown>[] = [];
-    createInterface({ input: child.stderr! }).on('line', (line) => {
+    createInterface({ input: child.stderr }).on('line', (line) => {
       lines.push(line);
       try {
         events.push(JSON.parse(line) as Record<string, unknown>);

@@ -155,8 +155,10 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     arity('get', args, 2);
     const [from, key] = args;
     if (isMap(from) && typeof key === 'string') return from[key] ?? null;
-    if (Array.isArray(from) && typeof key === 'number')
-      return from[key < 0 ? from.length + key : key] ?? null;
+    if (Array.isArray(from) && typeof key === 'number') {
+      const items: readonly Value[] = from;
+      return items[key < 0 ? items.length + key : key] ?? null;
+    }
     return null;
   },
   keys: (args) => {
@@ -175,7 +177,10 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   concat: (args) => args.flatMap((a) => list('concat', a)),
   flatten: (args) => list('flatten', args[0]).flat(Infinity),
   toJSON: (args) => JSON.stringify(args[0] ?? null, null, 2),
-  fromJSON: (args) => JSON.parse(str('fromJSON', args[0])) as Value,
+  fromJSON: (args) => {
+    const parsed: unknown = JSON.parse(str('fromJSON', args[0]));
+    return parsed;
+  },
   now: () => GoTime.fromMillis(Date.now(), UTC_ZONE),
   duration: (args) => new GoDuration(parseDuration(str('duration', args[0]))),
   date,

@@ -22,8 +22,8 @@ import {
 } from './values.ts';
 
 /** Thrown inside an optional chain when a `?.` meets nil; the chain's value is then nil. */
-class NilChain {}
-const NIL_CHAIN = new NilChain();
+class NilChain extends Error {}
+const NIL_CHAIN = new NilChain('nil in an optional chain');
 
 /** The element (and its index) a predicate is evaluated for. */
 export interface Scope {
@@ -63,6 +63,13 @@ export class Evaluator {
         return this.#unary(node.op, this.run(node.operand, scope));
       case 'binary':
         return this.#binary(node, scope);
+    }
+    return this.#composite(node, scope);
+  }
+
+  /** Conditionals and literals of lists and maps, and slices. */
+  #composite(node: Node, scope: Scope | undefined): Value {
+    switch (node.type) {
       case 'conditional':
         return this.#bool(this.run(node.cond, scope), '?')
           ? this.run(node.then, scope)
@@ -80,6 +87,7 @@ export class Evaluator {
       case 'slice':
         return this.#slice(node, scope);
     }
+    throw new ExprRuntimeError(`cannot evaluate ${node.type}`);
   }
 
   #pointer(name: string, scope: Scope | undefined): Value {
@@ -182,14 +190,10 @@ export class Evaluator {
         return contains(right, left);
       case 'matches':
         return this.#regexp(stringOperand(right, op)).re.test(stringOperand(left, op));
-      case 'contains':
-        return stringOperand(left, op).includes(stringOperand(right, op));
-      case 'startsWith':
-        return stringOperand(left, op).startsWith(stringOperand(right, op));
-      case 'endsWith':
-        return stringOperand(left, op).endsWith(stringOperand(right, op));
     }
-    return arithmetic(op, left, right);
+    return (
+      STRING_OPERATORS[op]?.(stringOperand(left, op), stringOperand(right, op)) ?? arithmetic(op, left, right)
+    );
   }
 
   #regexp(pattern: string): GoRegexp {
@@ -214,27 +218,37 @@ export class Evaluator {
   }
 }
 
+const STRING_OPERATORS: Readonly<Record<string, (a: string, b: string) => boolean>> = {
+  contains: (a, b) => a.includes(b),
+  startsWith: (a, b) => a.startsWith(b),
+  endsWith: (a, b) => a.endsWith(b),
+};
+
 /** expr's Fetch: a map key (nil when missing), a list index (negative from the end), or an error. */
 export function fetch(object: Value, property: Value): Value {
   if (isNil(object)) throw new ExprRuntimeError(`cannot fetch ${String(property)} from <nil>`);
   if (isMap(object)) {
-    if (typeof property !== 'string')
-      throw new ExprRuntimeError(`cannot fetch ${String(property)} from ${typeOf(object)}`);
+    if (typeof property !== 'string') throw cannotFetch(object, property);
     return Object.hasOwn(object, property) ? (object[property] ?? null) : null;
   }
-  if (Array.isArray(object) || typeof object === 'string') {
-    if (typeof property !== 'number' || !Number.isInteger(property))
-      throw new ExprRuntimeError(`cannot fetch ${String(property)} from ${typeOf(object)}`);
-    const index = property < 0 ? object.length + property : property;
-    if (index < 0 || index >= object.length)
-      throw new ExprRuntimeError(`index out of range: ${index} (array length is ${object.length})`);
-    return object[index];
-  }
-  if (object instanceof GoObject && typeof property === 'string') {
-    const method = boundMethod(object, property);
-    if (method !== undefined) return method;
-  }
-  throw new ExprRuntimeError(`cannot fetch ${String(property)} from ${typeOf(object)}`);
+  if (Array.isArray(object) || typeof object === 'string') return fetchIndex(object, property);
+  const method =
+    object instanceof GoObject && typeof property === 'string' ? boundMethod(object, property) : undefined;
+  if (method === undefined) throw cannotFetch(object, property);
+  return method;
+}
+
+function cannotFetch(object: Value, property: Value): ExprRuntimeError {
+  return new ExprRuntimeError(`cannot fetch ${String(property)} from ${typeOf(object)}`);
+}
+
+/** A list or string index; negative counts from the end. */
+function fetchIndex(object: readonly Value[] | string, property: Value): Value {
+  if (typeof property !== 'number' || !Number.isInteger(property)) throw cannotFetch(object, property);
+  const index = property < 0 ? object.length + property : property;
+  if (index < 0 || index >= object.length)
+    throw new ExprRuntimeError(`index out of range: ${index} (array length is ${object.length})`);
+  return object[index];
 }
 
 function boundMethod(object: GoObject, name: string): GoFuncValue | undefined {
@@ -298,7 +312,7 @@ function arithmetic(op: string, a: Value, b: Value): Value {
   if (order !== undefined) return order(compare(op, a, b));
   if (typeof a === 'number' && typeof b === 'number') return numeric(op, a, b);
   if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
-  if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...(a as unknown[]), ...(b as unknown[])];
   return timeArithmetic(op, a, b);
 }
 
@@ -330,19 +344,25 @@ function numeric(op: string, a: number, b: number): Value {
 
 /** time.Time ± time.Duration, time.Time - time.Time, and Duration arithmetic (Go's typed rules). */
 function timeArithmetic(op: string, a: Value, b: Value): Value {
-  const ns = (v: Value): bigint | undefined =>
-    v instanceof GoDuration ? v.ns : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined;
   if (a instanceof GoTime && b instanceof GoDuration && (op === '+' || op === '-'))
-    return a.methods()['Add']!.call(a, [op === '+' ? b : new GoDuration(-b.ns)]) as GoTime;
+    return a.methods()['Add']!.call(a, [op === '+' ? b : new GoDuration(-b.ns)]);
   if (a instanceof GoTime && b instanceof GoTime && op === '-') return a.methods()['Sub']!.call(a, [b]);
-  const [x, y] = [ns(a), ns(b)];
-  const durations = a instanceof GoDuration || b instanceof GoDuration;
-  if (durations && x !== undefined && y !== undefined) {
-    if (op === '+') return new GoDuration(x + y);
-    if (op === '-') return new GoDuration(x - y);
-    if (op === '*') return new GoDuration(x * y);
-    if (op === '/' && a instanceof GoDuration && !(b instanceof GoDuration) && y !== 0n)
-      return new GoDuration(x / y);
+  if (a instanceof GoDuration || b instanceof GoDuration) {
+    const result = durationArithmetic(op, a, b);
+    if (result !== undefined) return result;
   }
   throw mismatch(op, a, b);
+}
+
+/** Durations with durations or integers (`5 * time.Minute`), as nanoseconds. */
+function durationArithmetic(op: string, a: Value, b: Value): GoDuration | undefined {
+  const ns = (v: Value): bigint | undefined =>
+    v instanceof GoDuration ? v.ns : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined;
+  const [x, y] = [ns(a), ns(b)];
+  if (x === undefined || y === undefined) return undefined;
+  if (op === '+') return new GoDuration(x + y);
+  if (op === '-') return new GoDuration(x - y);
+  if (op === '*') return new GoDuration(x * y);
+  if (op === '/' && !(b instanceof GoDuration) && y !== 0n) return new GoDuration(x / y);
+  return undefined;
 }

@@ -74,64 +74,61 @@ export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
-    const c = source[i]!;
-    if (/\s/.test(c)) {
+    if (/\s/.test(source[i]!)) {
       i++;
       continue;
     }
-    const start = i;
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
-      i = scanNumber(source, i);
-      tokens.push({ kind: 'number', value: source.slice(start, i), pos: start });
-    } else if (c === '"' || c === "'") {
-      const [value, end] = scanQuoted(source, i);
-      tokens.push({ kind: 'string', value, pos: start });
-      i = end;
-    } else if (c === '`') {
-      const end = source.indexOf('`', i + 1);
-      if (end === -1) throw new ExprSyntaxError('literal not terminated', source, start);
-      tokens.push({ kind: 'string', value: source.slice(i + 1, end), pos: start });
-      i = end + 1;
-    } else if (/[A-Za-z_$]/.test(c)) {
-      while (i < source.length && /[A-Za-z0-9_$]/.test(source[i]!)) i++;
-      const word = source.slice(start, i);
-      tokens.push({ kind: WORD_OPERATORS.has(word) ? 'operator' : 'identifier', value: word, pos: start });
-    } else if ('()[]{}'.includes(c)) {
-      tokens.push({ kind: 'bracket', value: c, pos: start });
-      i++;
-    } else {
-      const op = OPERATORS.find((o) => source.startsWith(o, i));
-      if (op === undefined)
-        throw new ExprSyntaxError(`unrecognized character: ${JSON.stringify(c)}`, source, i);
-      tokens.push({ kind: 'operator', value: op, pos: start });
-      i += op.length;
-    }
+    const [token, next] = scanToken(source, i);
+    tokens.push(token);
+    i = next;
   }
   tokens.push({ kind: 'eof', value: '', pos: source.length });
   return tokens;
 }
 
+/** The token at `start` and the index after it. */
+function scanToken(source: string, start: number): [Token, number] {
+  const c = source[start]!;
+  if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[start + 1] ?? ''))) {
+    const end = scanNumber(source, start);
+    return [{ kind: 'number', value: source.slice(start, end), pos: start }, end];
+  }
+  if (c === '"' || c === "'") {
+    const [value, end] = scanQuoted(source, start);
+    return [{ kind: 'string', value, pos: start }, end];
+  }
+  if (c === '`') {
+    const end = source.indexOf('`', start + 1);
+    if (end === -1) throw new ExprSyntaxError('literal not terminated', source, start);
+    return [{ kind: 'string', value: source.slice(start + 1, end), pos: start }, end + 1];
+  }
+  if (/[A-Za-z_$]/.test(c)) {
+    let end = start;
+    while (end < source.length && /[A-Za-z0-9_$]/.test(source[end]!)) end++;
+    const word = source.slice(start, end);
+    return [{ kind: WORD_OPERATORS.has(word) ? 'operator' : 'identifier', value: word, pos: start }, end];
+  }
+  if ('()[]{}'.includes(c)) return [{ kind: 'bracket', value: c, pos: start }, start + 1];
+  const op = OPERATORS.find((o) => source.startsWith(o, start));
+  if (op === undefined)
+    throw new ExprSyntaxError(`unrecognized character: ${JSON.stringify(c)}`, source, start);
+  return [{ kind: 'operator', value: op, pos: start }, start + op.length];
+}
+
+function skip(source: string, from: number, chars: RegExp): number {
+  let i = from;
+  while (i < source.length && chars.test(source[i]!)) i++;
+  return i;
+}
+
 function scanNumber(source: string, start: number): number {
-  let i = start;
-  const prefixed = /^0[xXoObB]/.test(source.slice(i, i + 2));
-  if (prefixed) {
-    i += 2;
-    while (i < source.length && /[0-9a-fA-F_]/.test(source[i]!)) i++;
-    return i;
-  }
-  while (i < source.length && /[0-9_]/.test(source[i]!)) i++;
+  if (/^0[xXoObB]/.test(source.slice(start, start + 2))) return skip(source, start + 2, /[0-9a-fA-F_]/);
+  let i = skip(source, start, /[0-9_]/);
   // A fraction, unless this is the range operator `1..5`.
-  if (source[i] === '.' && source[i + 1] !== '.') {
-    i++;
-    while (i < source.length && /[0-9_]/.test(source[i]!)) i++;
-  }
+  if (source[i] === '.' && source[i + 1] !== '.') i = skip(source, i + 1, /[0-9_]/);
   if (/[eE]/.test(source[i] ?? '')) {
-    let j = i + 1;
-    if (/[+-]/.test(source[j] ?? '')) j++;
-    if (/[0-9]/.test(source[j] ?? '')) {
-      i = j;
-      while (i < source.length && /[0-9_]/.test(source[i]!)) i++;
-    }
+    const sign = /[+-]/.test(source[i + 1] ?? '') ? 1 : 0;
+    if (/[0-9]/.test(source[i + 1 + sign] ?? '')) i = skip(source, i + 1 + sign, /[0-9_]/);
   }
   return i;
 }
@@ -141,34 +138,32 @@ function scanQuoted(source: string, start: number): [string, number] {
   const quote = source[start]!;
   let out = '';
   let i = start + 1;
-  while (i < source.length && source[i] !== quote) {
-    const c = source[i]!;
-    if (c === '\n') break;
-    if (c !== '\\') {
-      out += c;
+  while (i < source.length && source[i] !== quote && source[i] !== '\n') {
+    if (source[i] !== '\\') {
+      out += source[i];
       i++;
       continue;
     }
-    const next = source[i + 1] ?? '';
-    if (next in ESCAPES) {
-      out += ESCAPES[next];
-      i += 2;
-    } else if (next === 'x' || next === 'u' || next === 'U') {
-      const width = next === 'x' ? 2 : next === 'u' ? 4 : 8;
-      const hex = source.slice(i + 2, i + 2 + width);
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex))
-        throw new ExprSyntaxError('invalid char escape', source, i);
-      out += String.fromCodePoint(parseInt(hex, 16));
-      i += 2 + width;
-    } else if (/[0-7]/.test(next)) {
-      const oct = source.slice(i + 1, i + 4);
-      if (!/^[0-7]{3}$/.test(oct)) throw new ExprSyntaxError('invalid char escape', source, i);
-      out += String.fromCharCode(parseInt(oct, 8));
-      i += 4;
-    } else {
-      throw new ExprSyntaxError('invalid char escape', source, i);
-    }
+    const [text, next] = scanEscape(source, i);
+    out += text;
+    i = next;
   }
   if (source[i] !== quote) throw new ExprSyntaxError('literal not terminated', source, start);
   return [out, i + 1];
+}
+
+/** The escape sequence at `i` (a backslash): its text and the index after it. */
+function scanEscape(source: string, i: number): [string, number] {
+  const next = source[i + 1] ?? '';
+  if (next in ESCAPES) return [ESCAPES[next]!, i + 2];
+  const width = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+  if (width > 0) {
+    const hex = source.slice(i + 2, i + 2 + width);
+    if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex))
+      throw new ExprSyntaxError('invalid char escape', source, i);
+    return [String.fromCodePoint(parseInt(hex, 16)), i + 2 + width];
+  }
+  const oct = source.slice(i + 1, i + 4);
+  if (!/^[0-7]{3}$/.test(oct)) throw new ExprSyntaxError('invalid char escape', source, i);
+  return [String.fromCharCode(parseInt(oct, 8)), i + 4];
 }

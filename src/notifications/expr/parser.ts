@@ -347,34 +347,33 @@ class Parser {
     for (;;) {
       const token = this.#current;
       if (token.kind === 'operator' && (token.value === '.' || token.value === '?.')) {
-        const optional = token.value === '?.';
         this.#next();
-        if (optional && this.#is('bracket', '[')) {
-          node = this.#index(node, true);
-          continue;
-        }
-        const property = this.#next();
-        if (
-          property.kind !== 'identifier' &&
-          !(property.kind === 'operator' && /^[A-Za-z_]\w*$/.test(property.value))
-        )
-          this.#fail('expected name', property);
-        const isChain = node.type === 'chain';
-        const object = node.type === 'chain' ? node.node : node;
-        let next: Node = {
-          type: 'member',
-          object,
-          property: { type: 'literal', value: property.value },
-          optional,
-        };
-        if (this.#is('bracket', '(')) next = { type: 'call', callee: next, args: this.#arguments() };
-        node = isChain || optional ? { type: 'chain', node: next } : next;
+        const optional = token.value === '?.';
+        node =
+          optional && this.#is('bracket', '[') ? this.#index(node, true) : this.#property(node, optional);
       } else if (token.kind === 'bracket' && token.value === '[') {
         node = this.#index(node, false);
       } else {
         return node;
       }
     }
+  }
+
+  /** `.name` or `.name(args)` after `object`; inside an optional chain the chain grows. */
+  #property(object: Node, optional: boolean): Node {
+    const property = this.#next();
+    const wordLike = property.kind === 'operator' && /^[A-Za-z_]\w*$/.test(property.value);
+    if (property.kind !== 'identifier' && !wordLike) this.#fail('expected name', property);
+    const inChain = object.type === 'chain';
+    const inner = object.type === 'chain' ? object.node : object;
+    let next: Node = {
+      type: 'member',
+      object: inner,
+      property: { type: 'literal', value: property.value },
+      optional,
+    };
+    if (this.#is('bracket', '(')) next = { type: 'call', callee: next, args: this.#arguments() };
+    return inChain || optional ? { type: 'chain', node: next } : next;
   }
 
   /** `x[i]`, `x[from:to]`, `x?.[i]`. */

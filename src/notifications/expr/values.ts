@@ -87,18 +87,25 @@ export function deepEqual(a: Value, b: Value): boolean {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
   if (a instanceof GoObject || b instanceof GoObject)
     return a instanceof GoObject && b instanceof GoObject && a.equals(b);
-  if (Array.isArray(a) || Array.isArray(b))
-    return (
-      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
-    );
-  if (isMap(a) || isMap(b)) {
-    if (!isMap(a) || !isMap(b)) return false;
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-    );
-  }
-  return a === b;
+  return containersEqual(a, b) ?? a === b;
+}
+
+/** Lists and maps compared item by item; undefined when neither is a container. */
+function containersEqual(a: Value, b: Value): boolean | undefined {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && listsEqual(a, b);
+  if (isMap(a) || isMap(b)) return isMap(a) && isMap(b) && mapsEqual(a, b);
+  return undefined;
+}
+
+function listsEqual(a: readonly Value[], b: readonly Value[]): boolean {
+  return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+}
+
+function mapsEqual(a: Record<string, Value>, b: Record<string, Value>): boolean {
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
+  );
 }
 
 export { GoDuration, GoFuncValue, GoTime };

@@ -88,7 +88,7 @@ export async function sendWithRetry(
 
 async function once(req: HttpRequest, dispatcher: Dispatcher | undefined): Promise<HttpResponse> {
   const response = await request(req.url, {
-    method: req.method as Dispatcher.HttpMethod,
+    method: req.method,
     headers: req.headers,
     // Go sends a body with any method (Argo's webhook default is GET with the message as body).
     ...(req.body !== undefined && req.body !== '' && req.method !== 'HEAD' ? { body: req.body } : {}),

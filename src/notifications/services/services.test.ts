@@ -146,7 +146,7 @@ describe('slack service', () => {
     await service.send({ message: 'hi' }, dest('slack', ''));
     const [req] = receiver.received('/incoming/');
     assert.equal(req?.headers['content-type'], 'application/json');
-    assert.deepEqual(JSON.parse(req!.body), { text: 'hi' });
+    assert.deepEqual(JSON.parse(req.body), { text: 'hi' });
   });
 });
 

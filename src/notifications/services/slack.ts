@@ -95,28 +95,41 @@ export function slackService(options: SlackOptions): NotificationService {
     async send(notification, dest, signal) {
       const fields = messageFields(notification, options);
       const slack: Partial<SlackMessage> = notification.slack ?? {};
-      const groupingKey = slack.groupingKey ?? '';
-      const threadKey = `${dest.recipient}\u0000${groupingKey}`;
-      const ts = groupingKey === '' ? undefined : threads.get(threadKey);
+      const thread = threadOf(threads, dest.recipient, slack.groupingKey ?? '');
       const policy = slack.deliveryPolicy ?? 'Post';
-      if (ts === undefined || policy === 'Post' || policy === 'PostAndUpdate') {
+      if (thread.ts === undefined || policy === 'Post' || policy === 'PostAndUpdate') {
         const reply = await call(
           'chat.postMessage',
-          {
-            channel: dest.recipient,
-            ...fields,
-            ...(ts ? { thread_ts: ts } : {}),
-            ...(ts && slack.notifyBroadcast ? { reply_broadcast: 'true' } : {}),
-          },
+          { channel: dest.recipient, ...fields, ...threadFields(thread.ts, slack.notifyBroadcast === true) },
           signal,
         );
-        if (groupingKey !== '' && ts === undefined && reply.ts) threads.set(threadKey, reply.ts);
+        if (thread.ts === undefined && reply.ts) thread.remember(reply.ts);
       }
-      if (ts !== undefined && (policy === 'Update' || policy === 'PostAndUpdate')) {
-        await call('chat.update', { channel: dest.recipient, ts, ...fields }, signal);
+      if (thread.ts !== undefined && (policy === 'Update' || policy === 'PostAndUpdate')) {
+        await call('chat.update', { channel: dest.recipient, ts: thread.ts, ...fields }, signal);
       }
     },
   };
+}
+
+/** The thread a grouping key names for a recipient (none without a key), and how to remember its first message. */
+function threadOf(
+  threads: Map<string, string>,
+  recipient: string,
+  groupingKey: string,
+): { readonly ts: string | undefined; remember(ts: string): void } {
+  const key = `${recipient}\u0000${groupingKey}`;
+  return {
+    ts: groupingKey === '' ? undefined : threads.get(key),
+    remember: (ts) => {
+      if (groupingKey !== '') threads.set(key, ts);
+    },
+  };
+}
+
+function threadFields(ts: string | undefined, broadcast: boolean): Record<string, string> {
+  if (ts === undefined) return {};
+  return broadcast ? { thread_ts: ts, reply_broadcast: 'true' } : { thread_ts: ts };
 }
 
 interface SlackReply {
