@@ -20,6 +20,7 @@ import {
   SECRETS,
   type KubeObject,
 } from '../../src/kube/types.ts';
+import { main } from '../../src/cli/main.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { clientFor, createNamespace } from './support/hub.ts';
 
@@ -402,11 +403,12 @@ describe('notifications against a real receiver and a real controller', () => {
       timeoutMs: 30_000,
     });
     assert.match(receiver.received('/appset-error/fleet')[0]!.body, /missing\.git/);
-    const appSet = await hub.get<KubeObject>(APPLICATION_SETS, NS, 'fleet');
-    await hub.replace(APPLICATION_SETS, {
-      ...appSet!,
-      spec: { ...(appSet!['spec'] as object), generators: [{ list: { elements: [] } }] },
-    });
+    await hub.patch(
+      APPLICATION_SETS,
+      { namespace: NS, name: 'fleet' },
+      { spec: { generators: [{ list: { elements: [] } }] } },
+      { type: 'merge' },
+    );
     await pollUntil(() => receiver.received('/appset-cleared/fleet').length === 1, {
       what: 'appset cleared',
       timeoutMs: 30_000,
@@ -429,6 +431,57 @@ describe('notifications against a real receiver and a real controller', () => {
     assert.ok(events.includes('NotificationFailed') && !events.includes(TOKEN), 'token in an Event');
     const apps = JSON.stringify((await hub.list(APPLICATIONS, { namespace: NS })).items);
     assert.ok(!apps.includes(TOKEN), 'token in an Application');
+    // `spokes notifications test`: renders for a real Application, delivers with --send, records nothing.
+    const annotationBefore = (await hub.get<KubeObject>(APPLICATIONS, NS, 'good'))?.metadata.annotations?.[
+      NOTIFIED
+    ];
+    const cli = await runCli([
+      'notifications',
+      'test',
+      'on-sync-succeeded',
+      'good',
+      '--kubeconfig',
+      harness().hub.kubeconfigPath,
+      '-n',
+      NS,
+    ]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(
+      cli.stdout,
+      /\[0\] when: app\.status\.operationState != nil and .*\n    result: true   oncePer: .* = [0-9a-f]{40}/,
+    );
+    assert.match(cli.stdout, /→ receiver:[\s\S]*"path": "\/sync-succeeded\/good"/);
+    assert.match(cli.stderr, /warning: argocd-notifications-cm trigger\.on-bad/);
+    const sentBefore = receiver.received('/sync-succeeded/good').length;
+    const sent = await runCli([
+      'notifications',
+      'test',
+      'on-sync-succeeded',
+      'good',
+      '--send',
+      '--recipient',
+      'receiver',
+      '--kubeconfig',
+      harness().hub.kubeconfigPath,
+    ]);
+    assert.equal(sent.code, 0, sent.stdout + sent.stderr);
+    assert.match(sent.stdout, /delivered/);
+    assert.equal(receiver.received('/sync-succeeded/good').length, sentBefore + 1);
+    assert.equal(
+      (await hub.get<KubeObject>(APPLICATIONS, NS, 'good'))?.metadata.annotations?.[NOTIFIED],
+      annotationBefore,
+    );
+    const unknown = await runCli([
+      'notifications',
+      'test',
+      'on-nothing',
+      'good',
+      '--kubeconfig',
+      harness().hub.kubeconfigPath,
+    ]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /trigger 'on-nothing' is not configured \(configured: .*on-deployed/);
+
     const metrics = await metricsOf(controller);
     assert.match(
       metrics,
@@ -509,6 +562,13 @@ async function push(controller: Controller): Promise<void> {
     body,
   });
   assert.equal(response.status, 200, await response.text());
+}
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }
 
 async function metricsOf(controller: Controller): Promise<string> {
