@@ -134,7 +134,10 @@ class Pass {
     this.#written = this.#before;
     this.#state = NotifiedState.parse(this.#before);
     this.#now = deps.now ?? Date.now;
-    this.#vars = subjectVars(subject, deps.config, { state: this.#state, now: this.#now });
+    this.#vars = subjectVars(subject, deps.config, {
+      state: this.#state,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
   }
 
   get persisted(): boolean {
@@ -181,6 +184,7 @@ class Pass {
   }
 
   async persist(): Promise<void> {
+    if (!this.#state.dirty) return;
     const next = this.#state.serialize();
     if (next === this.#written) return;
     await this.#deps.persist(next);

@@ -118,7 +118,15 @@ export const SYNC_HELPERS: Readonly<Record<string, GoValue>> = {
   }),
 };
 
-/** The helper namespaces, by the names conditions and templates use. */
-export function helperVars(now?: () => number): Record<string, GoValue> {
+const DEFAULT_HELPERS = Object.freeze({
+  time: timeHelpers(),
+  strings: STRINGS_HELPERS,
+  repo: REPO_HELPERS,
+  sync: SYNC_HELPERS,
+});
+
+/** The helper namespaces, by the names conditions and templates use (made once unless `now` is given). */
+export function helperVars(now?: () => number): Readonly<Record<string, GoValue>> {
+  if (now === undefined) return DEFAULT_HELPERS;
   return { time: timeHelpers(now), strings: STRINGS_HELPERS, repo: REPO_HELPERS, sync: SYNC_HELPERS };
 }

@@ -35,6 +35,8 @@ export class NotifiedState {
   readonly #sent: Map<string, number>;
   /** The keys as loaded, before this pass changed anything. */
   readonly #initial: ReadonlySet<string>;
+  /** Changed since loaded or last serialized. */
+  #dirty = false;
 
   private constructor(sent: Map<string, number>) {
     this.#sent = sent;
@@ -70,11 +72,18 @@ export class NotifiedState {
     if (this.#sent.has(key) === notified) return false;
     if (notified) {
       this.#sent.set(key, nowSeconds);
+      this.#dirty = true;
       return true;
     }
     if (result.oncePer !== '') return false;
     this.#sent.delete(key);
+    this.#dirty = true;
     return true;
+  }
+
+  /** Whether anything changed since it was loaded or last serialized. */
+  get dirty(): boolean {
+    return this.#dirty;
   }
 
   /** True when, before this pass, any destination had been notified about `trigger`. */
@@ -89,6 +98,7 @@ export class NotifiedState {
 
   /** The annotation value (keys sorted, as Go's encoding/json writes a map), or undefined when empty. */
   serialize(): string | undefined {
+    this.#dirty = false;
     this.#truncate();
     if (this.#sent.size === 0) return undefined;
     const sorted = [...this.#sent.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
