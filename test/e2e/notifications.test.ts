@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
@@ -21,6 +22,7 @@ import {
   type KubeObject,
 } from '../../src/kube/types.ts';
 import { main } from '../../src/cli/main.ts';
+import { parseYamlDocuments } from '../../src/yaml.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { clientFor, createNamespace } from './support/hub.ts';
 
@@ -58,52 +60,36 @@ const pod = (name: string): string =>
     spec: { restartPolicy: 'Always', containers: [{ name: 'main', image: 'example/app:1' }] },
   });
 
-/** The notifications config as it sits in an Argo CD install (the receiver's URL filled in). */
-function notificationsConfigMap(receiverURL: string): KubeObject {
-  const webhook = (path: string): string => `webhook:
-  receiver:
-    method: POST
-    path: ${path}
-    body: |
-      {"app": "{{.app.metadata.name}}", "revision": "{{.app.status.operationState.syncResult.revision}}"}
-`;
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/notifications/argocd-notifications-cm.yaml');
+
+/**
+ * The example argocd-notifications-cm (as an Argo CD install has it), unchanged, plus what only this
+ * test needs: a broken trigger, a receiver that refuses, and ApplicationSet templates.
+ */
+function notificationsConfigMap(): KubeObject {
+  const example = parseYamlDocuments(readFileSync(EXAMPLE, 'utf8'), EXAMPLE)[0] as KubeObject;
+  const data = example['data'] as Record<string, string>;
   return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'argocd-notifications-cm', namespace: NS },
+    ...example,
+    metadata: { ...example.metadata, namespace: NS },
     data: {
-      'service.webhook.receiver': `url: ${receiverURL}
-headers:
-- name: Authorization
-  value: Bearer $receiver-token
-- name: Content-Type
-  value: application/json
-`,
-      context: 'argocdUrl: https://argocd.example.com\n',
-      'template.app-sync-succeeded': webhook('/sync-succeeded/{{.app.metadata.name}}'),
-      'template.app-deployed': webhook('/deployed/{{.app.metadata.name}}'),
-      'template.app-sync-failed': webhook('/sync-failed/{{.app.metadata.name}}'),
-      'template.app-health-degraded': webhook('/degraded/{{.app.metadata.name}}'),
+      ...data,
       'template.appset-error': `webhook:
-  receiver:
+  deploy-tracker:
     method: POST
     path: /appset-error/{{.appset.metadata.name}}
     body: '{{range .appset.status.conditions}}{{if eq .type "ErrorOccurred"}}{{.message}}{{end}}{{end}}'
 `,
       'template.appset-error-cleared': `webhook:
-  receiver:
+  deploy-tracker:
     method: POST
     path: /appset-cleared/{{.appset.metadata.name}}
-`,
-      'trigger.on-degraded': `- description: Application has degraded (every time, no oncePer)
-  send: [app-health-degraded]
-  when: app.status.health.status == 'Degraded'
 `,
       'trigger.on-bad': `- send: [app-sync-succeeded]
   when: app.status.sync.status ==
 `,
       'template.echo': `webhook:
-  receiver:
+  deploy-tracker:
     method: POST
     path: /echo/{{.app.metadata.name}}
 `,
@@ -227,9 +213,13 @@ describe('notifications against a real receiver and a real controller', () => {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'argocd-notifications-secret', namespace: NS },
-      stringData: { 'receiver-token': TOKEN },
+      stringData: {
+        'deploy-tracker-url': receiver.url,
+        'deploy-tracker-token': TOKEN,
+        'slack-token': 'xoxb-unused',
+      },
     });
-    await hub.create(CONFIG_MAPS, notificationsConfigMap(receiver.url));
+    await hub.create(CONFIG_MAPS, notificationsConfigMap());
   });
 
   after(async () => {
@@ -249,18 +239,25 @@ describe('notifications against a real receiver and a real controller', () => {
   test('sync, failure, degradation, retries, a bad trigger, a restart, ApplicationSet errors, and no leaked token', async () => {
     let controller = startController();
     const rev1 = await repo.revParse('main');
-    const subscribe = { 'on-sync-succeeded': 'receiver', 'on-deployed': 'receiver', 'on-bad': 'receiver' };
+    const subscribe = {
+      'on-sync-succeeded': 'deploy-tracker',
+      'on-deployed': 'deploy-tracker',
+      'on-bad': 'deploy-tracker',
+    };
     await hub.create(APPLICATIONS, application('good', 'good', subscribe, server));
     await hub.create(
       APPLICATIONS,
-      application('flaky', 'flaky', { 'on-sync-succeeded': 'receiver' }, server),
+      application('flaky', 'flaky', { 'on-sync-succeeded': 'deploy-tracker' }, server),
     );
-    await hub.create(APPLICATIONS, application('broken', 'broken', { 'on-sync-failed': 'receiver' }, server));
     await hub.create(
       APPLICATIONS,
-      application('degraded', 'degraded', { 'on-degraded': 'receiver' }, server),
+      application('broken', 'broken', { 'on-sync-failed': 'deploy-tracker' }, server),
     );
-    await hub.create(APPLICATIONS, application('echo', 'echo', { 'on-echo': 'receiver' }, server));
+    await hub.create(
+      APPLICATIONS,
+      application('degraded', 'degraded', { 'on-degraded': 'deploy-tracker' }, server),
+    );
+    await hub.create(APPLICATIONS, application('echo', 'echo', { 'on-echo': 'deploy-tracker' }, server));
 
     // A sync that succeeds: one on-sync-succeeded and one on-deployed, with the revision.
     await pollUntil(
@@ -374,8 +371,8 @@ describe('notifications against a real receiver and a real controller', () => {
         name: 'fleet',
         namespace: NS,
         annotations: {
-          'notifications.argoproj.io/subscribe.on-appset-error.receiver': '',
-          'notifications.argoproj.io/subscribe.on-appset-error-cleared.receiver': '',
+          'notifications.argoproj.io/subscribe.on-appset-error.deploy-tracker': '',
+          'notifications.argoproj.io/subscribe.on-appset-error-cleared.deploy-tracker': '',
         },
       },
       spec: {
@@ -450,7 +447,7 @@ describe('notifications against a real receiver and a real controller', () => {
       cli.stdout,
       /\[0\] when: app\.status\.operationState != nil and .*\n    result: true   oncePer: .* = [0-9a-f]{40}/,
     );
-    assert.match(cli.stdout, /→ receiver:[\s\S]*"path": "\/sync-succeeded\/good"/);
+    assert.match(cli.stdout, /→ deploy-tracker:[\s\S]*"path": "\/sync-succeeded\/good"/);
     assert.match(cli.stderr, /warning: argocd-notifications-cm trigger\.on-bad/);
     const sentBefore = receiver.received('/sync-succeeded/good').length;
     const sent = await runCli([
@@ -460,7 +457,7 @@ describe('notifications against a real receiver and a real controller', () => {
       'good',
       '--send',
       '--recipient',
-      'receiver',
+      'deploy-tracker',
       '--kubeconfig',
       harness().hub.kubeconfigPath,
     ]);
@@ -485,7 +482,7 @@ describe('notifications against a real receiver and a real controller', () => {
     const metrics = await metricsOf(controller);
     assert.match(
       metrics,
-      /argocd_notifications_deliveries_total\{trigger="on-sync-succeeded",service="receiver",succeeded="true"\} 1/,
+      /argocd_notifications_deliveries_total\{trigger="on-sync-succeeded",service="deploy-tracker",succeeded="true"\} 1/,
     );
     assert.match(
       metrics,
