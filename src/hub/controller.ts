@@ -86,6 +86,8 @@ export class HubController {
     const writer = kubeHubWriter(client, log, (verb) => options.metrics?.countWrite(verb));
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
+      // Keys come in from the informers' first lists; none runs before every cache is synced.
+      paused: true,
       handler: (key) => {
         options.metrics?.setQueueDepth(this.#queue.depth);
         return reconcileApplicationSet(key, {
@@ -110,6 +112,7 @@ export class HubController {
     await Promise.all([this.#secrets.synced, this.#apps.synced, this.#appSets.synced]);
     this.#ready = true;
     for (const appSet of this.#appSets.list()) this.#enqueue(appSet);
+    this.#queue.resume();
   }
 
   get ready(): boolean {
@@ -152,9 +155,6 @@ export class HubController {
   }
 
   #enqueue(appSet: KubeObject): void {
-    // Until every cache is filled (start() then queues everything), a reconcile would see no
-    // clusters yet and generate too little.
-    if (!this.#ready) return;
     const namespace = appSet.metadata.namespace ?? '';
     if (!this.#allowed(namespace)) {
       if (!this.#ignoredLogged.has(namespace)) {
@@ -187,7 +187,7 @@ export class HubController {
       const owner = controllerOf(app);
       if (owner?.kind !== 'ApplicationSet') return;
       const appSet = this.#appSets.get(app.metadata.namespace, owner.name);
-      if (this.#ready && appSet !== undefined && this.#allowed(app.metadata.namespace ?? '')) {
+      if (appSet !== undefined && this.#allowed(app.metadata.namespace ?? '')) {
         this.#queue.addAfter(objectKey(appSet), OWNED_APP_COALESCE_MS);
       }
     };

@@ -77,17 +77,13 @@ export function historyEntry(
 
 /**
  * The Application's health with Argo CD's `lastTransitionTime`: the time the status last changed,
- * kept while it does not. `assessedBefore` is the status seen before an operation in this reconcile
- * (Argo CD would have written it then), so a Missing → Healthy sync counts as a transition.
+ * kept while it does not (the catalog's on-deployed trigger compares it with the operation's end).
  */
 export function healthWithTransition(
   previous: AppStatus['health'],
   next: { readonly status: string; readonly message?: string },
   at: string,
-  assessedBefore?: string,
 ): NonNullable<AppStatus['health']> {
-  const changed =
-    previous?.status !== next.status || (assessedBefore !== undefined && assessedBefore !== next.status);
-  const since = changed ? at : (previous?.lastTransitionTime ?? at);
+  const since = previous?.status !== next.status ? at : (previous.lastTransitionTime ?? at);
   return { ...next, lastTransitionTime: since };
 }
