@@ -74,10 +74,6 @@ export class Evaluator {
         return this.#bool(this.run(node.cond, scope), '?')
           ? this.run(node.then, scope)
           : this.run(node.else, scope);
-      case 'elvis': {
-        const left = this.run(node.left, scope);
-        return isNil(left) || left === false ? this.run(node.right, scope) : left;
-      }
       case 'array':
         return node.items.map((item) => this.run(item, scope));
       case 'map':

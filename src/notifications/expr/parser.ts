@@ -20,8 +20,6 @@ export type Node =
   | { readonly type: 'unary'; readonly op: string; readonly operand: Node }
   | { readonly type: 'binary'; readonly op: string; readonly left: Node; readonly right: Node }
   | { readonly type: 'conditional'; readonly cond: Node; readonly then: Node; readonly else: Node }
-  /** `a ?: b`: a unless it is nil or false. */
-  | { readonly type: 'elvis'; readonly left: Node; readonly right: Node }
   | { readonly type: 'array'; readonly items: readonly Node[] }
   | { readonly type: 'map'; readonly pairs: readonly (readonly [Node, Node])[] }
   | { readonly type: 'slice'; readonly object: Node; readonly from?: Node; readonly to?: Node };
@@ -186,7 +184,8 @@ class Parser {
       this.#next();
       if (this.#is('operator', ':')) {
         this.#next();
-        cond = { type: 'elvis', left: cond, right: this.#expression(0) };
+        // `a ?: b` is `a ? a : b`: a must be a boolean.
+        cond = { type: 'conditional', cond, then: cond, else: this.#expression(0) };
       } else {
         const then = this.#expression(0);
         this.#expect('operator', ':');
