@@ -114,11 +114,6 @@ export class NotificationsController {
     return this.#ready;
   }
 
-  /** The configuration in force (for tests and the CLI). */
-  get config(): NotificationsConfig {
-    return this.#config;
-  }
-
   async start(): Promise<void> {
     const informers = [this.#configMaps, this.#secrets, this.#projects, this.#apps, this.#appSets];
     for (const informer of informers) informer.start();

@@ -416,11 +416,7 @@ function now(deps: ReconcileDeps): Date {
 
 function buildStatus(
   run: Run,
-  state: {
-    prepared: Prepared;
-    comparison: Comparison;
-    outcome: Outcome | undefined;
-  },
+  state: { prepared: Prepared; comparison: Comparison; outcome: Outcome | undefined },
 ): AppStatus {
   const { app, deps } = run;
   const { prepared, comparison, outcome } = state;
