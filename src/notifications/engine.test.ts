@@ -246,6 +246,18 @@ describe('subscriptions', () => {
       'on-created': ['slack:c'],
     });
   });
+  test('ApplicationSets take only their own annotations, not the global subscriptions', () => {
+    const appSet: KubeObject = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: {
+        name: 'fleet',
+        annotations: { 'notifications.argoproj.io/subscribe.on-appset-error.hook': '' },
+      },
+    };
+    const found = destinationsOf({ kind: 'appset', obj: appSet }, config);
+    assert.deepEqual([...found.keys()], ['on-appset-error']);
+  });
   test("global subscriptions by label selector, and the AppProject's annotations", () => {
     const project: KubeObject = {
       apiVersion: 'argoproj.io/v1alpha1',

@@ -62,9 +62,15 @@ export interface ProcessResult {
   readonly persisted: boolean;
 }
 
-/** The destinations an object has, by trigger. */
+/**
+ * The destinations an object has, by trigger. The ConfigMap's global subscriptions are for
+ * Applications (their triggers read `app`); ApplicationSets subscribe by annotation.
+ */
 export function destinationsOf(subject: Subject, config: NotificationsConfig): Destinations {
-  const dests = globalDestinations(config.subscriptions, subject.obj.metadata.labels, config);
+  const dests: Destinations =
+    subject.kind === 'app'
+      ? globalDestinations(config.subscriptions, subject.obj.metadata.labels, config)
+      : new Map<string, Destination[]>();
   annotationDestinations(subject.obj.metadata.annotations, config, dests);
   if (subject.project !== undefined)
     annotationDestinations(subject.project.metadata.annotations, config, dests);
