@@ -6,6 +6,7 @@ import { runDashboardCommand } from './dashboard.ts';
 import { runDiff } from './diff.ts';
 import { runGenerate } from './generate.ts';
 import { runGet } from './get.ts';
+import { runNotificationsCommand } from './notifications.ts';
 import { runSyncCommand } from './sync.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
 
@@ -17,6 +18,10 @@ const commands: Readonly<Record<string, { readonly run: Command; readonly summar
   cluster: { run: runClusterCommand, summary: 'register clusters as cluster Secrets: add, label, list, rm' },
   sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
   get: { run: runGet, summary: 'list ApplicationSets and Applications on the hub, or show one' },
+  notifications: {
+    run: runNotificationsCommand,
+    summary: 'try a notification trigger on an Application: test TRIGGER APP [--send]',
+  },
   controller: {
     run: runControllerCommand,
     summary: 'run the ApplicationSet controller against a hub cluster',

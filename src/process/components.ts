@@ -6,6 +6,8 @@ import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
+import { NotificationsController } from '../notifications/controller.ts';
+import { createNotificationsMetrics } from '../notifications/metrics.ts';
 import { SyncController } from '../sync/controller.ts';
 import type { Component } from './component.ts';
 import type { ControllerConfig } from './config.ts';
@@ -58,10 +60,20 @@ export function buildComponents(shared: Shared): BuiltComponents {
         log: log.child({ component: 'sync' }),
       })
     : undefined;
+  const notifications = config.components.includes('notifications')
+    ? new NotificationsController({
+        hub,
+        namespace: config.namespace,
+        extraNamespaces: config['applicationset-namespaces'],
+        resyncSeconds: config['notifications-resync-seconds'],
+        log,
+        metrics: createNotificationsMetrics(shared.metrics),
+      })
+    : undefined;
   const secretsFrom = appSets ?? sync;
   const dashboard = config['dashboard-address'] === '' ? undefined : buildDashboard(shared);
   return {
-    components: [appSets, sync].filter((c) => c !== undefined),
+    components: [appSets, sync, notifications].filter((c) => c !== undefined),
     ...(dashboard ? { dashboard } : {}),
     repositorySecrets: () => secretsFrom?.repositorySecrets() ?? [],
   };

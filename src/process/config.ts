@@ -51,7 +51,7 @@ export const controllerFlags: FlagSpecs = {
   },
   components: {
     type: 'string',
-    help: 'which halves run: appsets,sync (default both), appsets (ApplicationSets only) or sync (fan-out sync only)',
+    help: 'which components run, comma-separated: appsets, sync, notifications (default all three)',
   },
   'sync-concurrency': { type: 'string', help: 'Applications synced at once in all (default 32)' },
   'cluster-concurrency': { type: 'string', help: 'Applications synced at once per cluster (default 4)' },
@@ -62,6 +62,10 @@ export const controllerFlags: FlagSpecs = {
   'wave-timeout-seconds': {
     type: 'string',
     help: 'how long a sync wave may take to become healthy (default 300)',
+  },
+  'notifications-resync-seconds': {
+    type: 'string',
+    help: 'how often every subscribed object is evaluated again for notifications (default 60)',
   },
   'kustomize-path': { type: 'string', help: 'kustomize binary (default: kustomize on PATH)' },
   'helm-path': { type: 'string', help: 'helm binary (default: helm on PATH)' },
@@ -76,7 +80,7 @@ export const controllerFlags: FlagSpecs = {
   },
 };
 
-const COMPONENTS = ['appsets', 'sync'] as const;
+const COMPONENTS = ['appsets', 'sync', 'notifications'] as const;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -105,13 +109,14 @@ export const controllerConfigSchema = z.strictObject({
   repo: z.array(z.string().regex(/^.+=.+$/, 'expected URL=PATH')).default([]),
   components: z
     .string()
-    .default('appsets,sync')
+    .default('appsets,sync,notifications')
     .transform((text) => text.split(',').map((s) => s.trim()))
     .pipe(z.array(z.enum(COMPONENTS)).min(1)),
   'sync-concurrency': positiveInt(32),
   'cluster-concurrency': positiveInt(4),
   'resync-seconds': positiveInt(180),
   'wave-timeout-seconds': positiveInt(300),
+  'notifications-resync-seconds': positiveInt(60),
   'kustomize-path': z.string().optional(),
   'helm-path': z.string().optional(),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -126,7 +131,8 @@ export const controllerHelp = `Usage: spokes controller [options]
 Runs against the hub cluster. The ApplicationSet half watches ApplicationSets and Argo CD
 cluster/repository Secrets and keeps the generated Applications in step; the sync half renders
 each Application from git and server-side applies it to its destination cluster (prune,
-self-heal, waves and hooks, status). Both run unless --components says otherwise. Stops gracefully on
+self-heal, waves and hooks, status); notifications sends what argocd-notifications-cm asks for.
+All run unless --components says otherwise. Stops gracefully on
 SIGTERM. Webhook secrets come from SPOKES_WEBHOOK_GITHUB_SECRET, SPOKES_WEBHOOK_GITLAB_SECRET,
 SPOKES_WEBHOOK_GITEA_SECRET, SPOKES_WEBHOOK_BITBUCKET_SERVER_SECRET and SPOKES_WEBHOOK_BITBUCKET_UUID.
 

@@ -103,6 +103,7 @@ interface ComponentGroup {
 
 function componentGroup(components: readonly Component[], log: Logger): ComponentGroup {
   let started = false;
+  let stopping: Promise<void> | undefined;
   return {
     get ready() {
       return started && components.every((c) => c.ready);
@@ -112,8 +113,9 @@ function componentGroup(components: readonly Component[], log: Logger): Componen
         .then(() => (started = true))
         .catch((err: unknown) => log.error('a component failed to start', { error: err }));
     },
-    async stop() {
-      await Promise.all(components.map((c) => c.stop()));
+    stop() {
+      stopping ??= Promise.all(components.map((c) => c.stop())).then(() => undefined);
+      return stopping;
     },
     onPush: (repoURLs) => components.reduce((queued, c) => queued + (c.onPush?.(repoURLs) ?? 0), 0),
   };
@@ -145,6 +147,8 @@ async function lead(run: {
       renewMs: Math.max(500, Math.floor(durationMs / 3)),
       retryMs: Math.max(500, Math.floor(durationMs / 5)),
       log,
+      // Work in flight (a sync, a notification being recorded) ends before another replica may lead.
+      beforeRelease: () => group.stop(),
     },
     shutdown,
     (leadership) => {

@@ -23,6 +23,7 @@ import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts'
 import type { Renderer } from '../render/index.ts';
 import {
   statusChanged,
+  healthWithTransition,
   historyEntry,
   type AppStatus,
   type Condition,
@@ -114,6 +115,8 @@ interface Run {
   readonly app: LiveApp;
   readonly instance: string;
   readonly deps: ReconcileDeps;
+  /** The health as this reconcile last wrote it (progress writes included), for its transition time. */
+  health: AppStatus['health'];
 }
 
 interface Outcome {
@@ -124,7 +127,12 @@ interface Outcome {
 
 export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<ReconcileResult> {
   if (app.metadata.deletionTimestamp !== undefined) return finalize(app, deps);
-  const run: Run = { app, instance: instanceName(app.metadata, deps.controlNamespace), deps };
+  const run: Run = {
+    app,
+    instance: instanceName(app.metadata, deps.controlNamespace),
+    deps,
+    health: app.status?.health,
+  };
   let prepared: Prepared;
   let comparison: Comparison;
   try {
@@ -444,7 +452,7 @@ function buildStatus(
   }
   return {
     ...previous,
-    ...comparedStatus(run, prepared, comparison),
+    ...comparedStatus(run, prepared, comparison, at),
     ...(operationState ? { operationState } : {}),
     ...(history.length > 0 ? { history } : {}),
     reconciledAt: at,
@@ -453,7 +461,7 @@ function buildStatus(
 }
 
 /** The parts of the status a comparison gives: sync status at the revision, health, resources. */
-function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison): AppStatus {
+function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison, at: string): AppStatus {
   const { app } = run;
   const source = app.spec.source ?? app.spec.sources?.[0];
   return {
@@ -462,7 +470,7 @@ function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison): A
       revision: prepared.revision,
       comparedTo: { ...(source ? { source } : {}), destination: app.spec.destination },
     },
-    health: comparison.health,
+    health: (run.health = healthWithTransition(run.health, comparison.health, at)),
     resources: comparison.resources.map(resourceStatusEntry),
     sourceType: prepared.sourceType,
   };
@@ -503,7 +511,7 @@ async function writeProgress(
       ...previous,
       operationState,
       sync: { ...(previous.sync ?? {}), status: 'Unknown' },
-      health: { status: 'Unknown' },
+      health: (run.health = healthWithTransition(run.health, { status: 'Unknown' }, at)),
       reconciledAt: at,
       conditions: keepTransitionTimes(previous.conditions ?? [], [
         { type: 'ComparisonError', message: unreachable, lastTransitionTime: at },
@@ -514,7 +522,7 @@ async function writeProgress(
     const comparison = await compareWith(run, prepared, overrides);
     status = {
       ...previous,
-      ...comparedStatus(run, prepared, comparison),
+      ...comparedStatus(run, prepared, comparison, at),
       operationState,
       reconciledAt: at,
       conditions: [],
@@ -544,7 +552,7 @@ function unknownStatus(run: Run, err: unknown): AppStatus {
     ...previous,
     ...(failedOperation ? { operationState: failedOperation } : {}),
     sync: { ...(previous.sync ?? {}), status: 'Unknown' },
-    health: { status: 'Unknown' },
+    health: healthWithTransition(previous.health, { status: 'Unknown' }, at),
     reconciledAt: at,
     conditions: keepTransitionTimes(previous.conditions ?? [], [
       { type, message: messageOf(err), lastTransitionTime: at },
