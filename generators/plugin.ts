@@ -52,7 +52,10 @@ function outputParameters(answer: unknown, plugin: string): Record<string, unkno
   if (answer === undefined) return [];
   const where = `plugin "${plugin}" answered`;
   if (!isPlainObject(answer))
-    throw new SpokesError('PluginFailed', `${where} ${describeValue(answer)}; expected {"output": {"parameters": [...]}}`);
+    throw new SpokesError(
+      'PluginFailed',
+      `${where} ${describeValue(answer)}; expected {"output": {"parameters": [...]}}`,
+    );
   const output = answer.output;
   if (output === undefined || output === null) return [];
   if (!isPlainObject(output))
@@ -60,7 +63,10 @@ function outputParameters(answer: unknown, plugin: string): Record<string, unkno
   const list = output.parameters;
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list))
-    throw new SpokesError('PluginFailed', `${where} output.parameters: ${describeValue(list)}; expected a list of maps`);
+    throw new SpokesError(
+      'PluginFailed',
+      `${where} output.parameters: ${describeValue(list)}; expected a list of maps`,
+    );
   return list.map((item, i) => {
     if (isPlainObject(item)) return item;
     throw new SpokesError(

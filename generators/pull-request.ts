@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { SpokesError } from '../src/errors.ts';
 import type { Params } from '../src/params.ts';
-import { pullRequestProviderSchemas, type PullRequestProvider } from '../src/scm/config.ts';
+import { pullRequestProviderSchemas } from '../src/scm/config.ts';
 import type { PullRequest } from '../src/scm/types.ts';
 import { GoRegexp } from '../src/template/go/regexp.ts';
 import { pickProvider } from './scm-provider-pick.ts';
@@ -49,7 +49,7 @@ export const pullRequestGenerator: Generator<PullRequestSpec> = {
     const filters = compileFilters(spec.filters ?? []);
     let pulls: readonly PullRequest[];
     try {
-      const service = await ctx.scm.pullRequests(provider as PullRequestProvider, ctx.appSet.namespace);
+      const service = await ctx.scm.pullRequests(provider, ctx.appSet.namespace);
       pulls = await service.list();
     } catch (err) {
       if (err instanceof SpokesError && err.code === 'ScmNotFound' && spec.continueOnRepoNotFoundError)

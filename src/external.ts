@@ -16,7 +16,10 @@ export interface ExternalSources {
 }
 
 function unavailable(what: string, flag: string): SpokesError {
-  return new SpokesError('SourceUnavailable', `${what} are not available here; offline, pass them with ${flag}`);
+  return new SpokesError(
+    'SourceUnavailable',
+    `${what} are not available here; offline, pass them with ${flag}`,
+  );
 }
 
 const noClusterDecisions: ClusterDecisionSource = {
@@ -25,7 +28,8 @@ const noClusterDecisions: ClusterDecisionSource = {
 };
 
 const noPlugins: PluginSource = {
-  call: (name) => Promise.reject(unavailable(`generator plugins (ConfigMap "${name}")`, `--plugin ${name}=URL`)),
+  call: (name) =>
+    Promise.reject(unavailable(`generator plugins (ConfigMap "${name}")`, `--plugin ${name}=URL`)),
 };
 
 const noScm: ScmSource = {

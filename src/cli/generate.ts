@@ -106,7 +106,9 @@ export function offlineSources(options: GenerateOptions): ExternalSources {
   for (const [name, target] of options.plugins ?? [])
     plugins.set(name, { target, token: pluginTokenFromEnv(name) });
   return {
-    ...(options.clusterDecisionsFile ? { clusterDecisions: fileClusterDecisionSource(options.clusterDecisionsFile) } : {}),
+    ...(options.clusterDecisionsFile
+      ? { clusterDecisions: fileClusterDecisionSource(options.clusterDecisionsFile) }
+      : {}),
     plugins: offlinePluginSource(plugins),
     ...(options.scmFixture ? { scm: fixtureScmSource(options.scmFixture) } : {}),
   };

@@ -21,9 +21,7 @@ export interface DuckObject {
 }
 
 /** Either one object by name, or every object matching a label selector. */
-export type DuckSelection =
-  | { readonly name: string }
-  | { readonly labelSelector: LabelSelector };
+export type DuckSelection = { readonly name: string } | { readonly labelSelector: LabelSelector };
 
 export interface ClusterDecisionSource {
   /** The data of a ConfigMap in the control-plane namespace; undefined when there is none. */

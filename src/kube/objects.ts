@@ -34,7 +34,11 @@ export function hubObjectReader(client: KubeClient, now: () => number = Date.now
   return {
     configMap: (namespace, name) =>
       cached(`cm/${namespace}/${name}`, async () => {
-        const cm = await client.get<KubeObject & { data?: Record<string, string> }>(CONFIG_MAPS, namespace, name);
+        const cm = await client.get<KubeObject & { data?: Record<string, string> }>(
+          CONFIG_MAPS,
+          namespace,
+          name,
+        );
         return cm === undefined ? undefined : (cm.data ?? {});
       }),
     secret: (namespace, name) =>
@@ -55,14 +59,17 @@ export function staticObjectReader(objects: readonly KubeObject[]): ObjectReader
     );
   return {
     configMap: (namespace, name) => {
-      const cm = find('ConfigMap', namespace, name) as (KubeObject & { data?: Record<string, string> }) | undefined;
-      return Promise.resolve(cm === undefined ? undefined : (cm.data ?? {}));
+      const cm = find('ConfigMap', namespace, name);
+      return Promise.resolve(cm === undefined ? undefined : ((cm.data ?? {}) as Record<string, string>));
     },
     secret: (namespace, name) => {
       const raw = find('Secret', namespace, name);
       if (raw === undefined) return Promise.resolve(undefined);
       const secret = secretSchema.parse(raw);
-      return Promise.resolve({ labels: secret.metadata.labels ?? {}, data: new Redacted(secretData(secret)) });
+      return Promise.resolve({
+        labels: secret.metadata.labels ?? {},
+        data: new Redacted(secretData(secret)),
+      });
     },
   };
 }

@@ -42,9 +42,16 @@ export async function callPlugin(call: PluginCall): Promise<unknown> {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const body = await readLimited(response.body, call.maxResponseBytes ?? DEFAULT_PLUGIN_MAX_RESPONSE_BYTES, where);
+    const body = await readLimited(
+      response.body,
+      call.maxResponseBytes ?? DEFAULT_PLUGIN_MAX_RESPONSE_BYTES,
+      where,
+    );
     if (response.statusCode < 200 || response.statusCode >= 300)
-      throw new SpokesError('PluginFailed', `${where}: API error with status code ${response.statusCode}: ${errorMessage(body)}`);
+      throw new SpokesError(
+        'PluginFailed',
+        `${where}: API error with status code ${response.statusCode}: ${errorMessage(body)}`,
+      );
     if (body.trim() === '') return undefined;
     try {
       return JSON.parse(body) as unknown;
@@ -67,7 +74,10 @@ async function readLimited(body: AsyncIterable<Buffer>, maxBytes: number, where:
   for await (const chunk of body) {
     size += chunk.length;
     if (size > maxBytes) {
-      throw new SpokesError('ResponseTooLarge', `${where}: the answer is larger than ${maxBytes} bytes; refused`);
+      throw new SpokesError(
+        'ResponseTooLarge',
+        `${where}: the answer is larger than ${maxBytes} bytes; refused`,
+      );
     }
     chunks.push(chunk);
   }
@@ -88,5 +98,9 @@ function errorMessage(body: string): string {
 
 function isTimeout(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+  return (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  );
 }

@@ -28,7 +28,8 @@ export function hubPluginSource(options: HubPluginOptions): PluginSource {
       const { objects, namespace } = options;
       const where = `ConfigMap ${namespace}/${name}`;
       const data = await objects.configMap(namespace, name);
-      if (data === undefined) throw new SpokesError('ObjectNotFound', `error fetching ConfigMap: ${where} not found`);
+      if (data === undefined)
+        throw new SpokesError('ObjectNotFound', `error fetching ConfigMap: ${where} not found`);
       const baseUrl = data.baseUrl ?? '';
       if (baseUrl === '') throw new SpokesError('InvalidSpec', `${where}: baseUrl not found in ConfigMap`);
       const tokenRef = data.token ?? '';
@@ -60,20 +61,30 @@ async function resolveToken(
     );
   }
   const colon = ref.indexOf(':');
-  const [secretName, key] = colon < 0 ? [ARGOCD_SECRET, ref.slice(1)] : [ref.slice(1, colon), ref.slice(colon + 1)];
+  const [secretName, key] =
+    colon < 0 ? [ARGOCD_SECRET, ref.slice(1)] : [ref.slice(1, colon), ref.slice(colon + 1)];
   const secret = await objects.secret(namespace, secretName);
   if (secret === undefined)
-    throw new SpokesError('ObjectNotFound', `${where}: error fetching secret ${namespace}/${secretName}: not found`);
+    throw new SpokesError(
+      'ObjectNotFound',
+      `${where}: error fetching secret ${namespace}/${secretName}: not found`,
+    );
   const value = secret.data.reveal()[key];
   if (value === undefined)
-    throw new SpokesError('ObjectNotFound', `${where}: key "${key}" not found in Secret ${namespace}/${secretName}`);
+    throw new SpokesError(
+      'ObjectNotFound',
+      `${where}: key "${key}" not found in Secret ${namespace}/${secretName}`,
+    );
   return value.trim();
 }
 
 function requestTimeout(text: string | undefined, where: string): number {
   if (text === undefined) return DEFAULT_PLUGIN_TIMEOUT_SECONDS;
   if (!/^[+-]?\d+$/.test(text.trim()))
-    throw new SpokesError('InvalidSpec', `${where}: requestTimeout: expected a whole number of seconds, got "${text}"`);
+    throw new SpokesError(
+      'InvalidSpec',
+      `${where}: requestTimeout: expected a whole number of seconds, got "${text}"`,
+    );
   const seconds = Number(text);
   return seconds === 0 ? DEFAULT_PLUGIN_TIMEOUT_SECONDS : seconds;
 }
@@ -105,7 +116,10 @@ export function offlinePluginSource(plugins: ReadonlyMap<string, OfflinePlugin>)
         });
       }
       const text = await readFile(plugin.target, 'utf8').catch((err: unknown) => {
-        throw new SpokesError('Io', `plugin "${name}": cannot read ${plugin.target}: ${(err as Error).message}`);
+        throw new SpokesError(
+          'Io',
+          `plugin "${name}": cannot read ${plugin.target}: ${(err as Error).message}`,
+        );
       });
       return text.trim() === '' ? undefined : parseYamlValue(text, plugin.target);
     },

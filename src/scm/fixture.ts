@@ -12,7 +12,7 @@ import { parseWith } from '../api/validate.ts';
 import { SpokesError } from '../errors.ts';
 import { parseYamlValue } from '../yaml.ts';
 import type { PullRequestProvider, ScmProviderConfig } from './config.ts';
-import type { PullRequest, Repository, ScmProviderService, ScmSource } from './types.ts';
+import type { PullRequest, ScmProviderService, ScmSource } from './types.ts';
 
 const pullSchema = z.strictObject({
   number: z.number().int(),
@@ -49,12 +49,8 @@ const repoSchema = z.strictObject({
 const coordinates = z.record(z.string(), z.string());
 
 const fixtureSchema = z.strictObject({
-  pullRequests: z
-    .array(z.looseObject({ pulls: z.array(pullSchema).default([]) }))
-    .default([]),
-  repositories: z
-    .array(z.looseObject({ repos: z.array(repoSchema).default([]) }))
-    .default([]),
+  pullRequests: z.array(z.looseObject({ pulls: z.array(pullSchema).default([]) })).default([]),
+  repositories: z.array(z.looseObject({ repos: z.array(repoSchema).default([]) })).default([]),
 });
 
 type Pull = z.infer<typeof pullSchema>;
@@ -81,12 +77,12 @@ export function fixtureScmSource(file: string): ScmSource {
   return {
     async pullRequests(provider) {
       const entry = findEntry((await load()).pullRequests, provider, PR_KEYS[provider.kind], file);
-      const pulls = entry.pulls as Pull[];
+      const pulls = entry.pulls;
       return { list: () => Promise.resolve(answerPulls(pulls, provider)) };
     },
     async scmProvider(provider) {
       const entry = findEntry((await load()).repositories, provider, SCM_KEYS[provider.kind], file);
-      return recordedScm(entry.repos as RecordedRepo[], provider);
+      return recordedScm(entry.repos, provider);
     },
   };
 }
@@ -168,7 +164,10 @@ function recordedScm(repos: readonly RecordedRepo[], provider: ScmProviderConfig
       const branches = recorded.branches.filter((b) => all || b.name === repo.branch);
       if (!all && branches.length === 0 && provider.kind === 'gitea') {
         return Promise.reject(
-          new SpokesError('ScmNotFound', `got 404 while getting default branch "${repo.branch}" for repo "${repo.repository}"`),
+          new SpokesError(
+            'ScmNotFound',
+            `got 404 while getting default branch "${repo.branch}" for repo "${repo.repository}"`,
+          ),
         );
       }
       return Promise.resolve(branches.map((b) => ({ ...repo, branch: b.name, sha: b.sha })));

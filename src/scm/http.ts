@@ -241,12 +241,16 @@ function rejectRateLimited(status: number, headers: Record<string, string>, url:
   if (status !== 429 && !exhausted) return;
   const reset = Number(headers['x-ratelimit-reset']);
   const retryAfter = Number(headers['retry-after']);
-  const when = Number.isFinite(retryAfter) && retryAfter > 0
-    ? `retry after ${retryAfter}s`
-    : Number.isFinite(reset) && reset > 0
-      ? `the limit resets at ${new Date(reset * 1000).toISOString()}`
-      : 'retry later';
-  throw new SpokesError('RateLimited', `GET ${redactUrl(url)}: rate limited by the SCM provider (HTTP ${status}); ${when}`);
+  const when =
+    Number.isFinite(retryAfter) && retryAfter > 0
+      ? `retry after ${retryAfter}s`
+      : Number.isFinite(reset) && reset > 0
+        ? `the limit resets at ${new Date(reset * 1000).toISOString()}`
+        : 'retry later';
+  throw new SpokesError(
+    'RateLimited',
+    `GET ${redactUrl(url)}: rate limited by the SCM provider (HTTP ${status}); ${when}`,
+  );
 }
 
 function parseBody(text: string, status: number, url: string): unknown {

@@ -147,7 +147,8 @@ async function bitbucketAuth(
   namespace: string,
   refs: RefReader,
 ): Promise<BitbucketAuth> {
-  if (spec.bearerToken) return { kind: 'bearer', token: await refs.secret(spec.bearerToken.tokenRef, namespace) };
+  if (spec.bearerToken)
+    return { kind: 'bearer', token: await refs.secret(spec.bearerToken.tokenRef, namespace) };
   if (spec.basicAuth) {
     return {
       kind: 'basic',
@@ -181,7 +182,10 @@ function secretRefReader(options: LiveScmOptions): RefReader {
       if (!ref) return undefined;
       const data = await options.objects.configMap(namespace, ref.configMapName);
       if (data === undefined)
-        throw new SpokesError('ObjectNotFound', `error fetching CA certificates: ConfigMap ${namespace}/${ref.configMapName} not found`);
+        throw new SpokesError(
+          'ObjectNotFound',
+          `error fetching CA certificates: ConfigMap ${namespace}/${ref.configMapName} not found`,
+        );
       const value = data[ref.key];
       if (value === undefined)
         throw new SpokesError('ObjectNotFound', `key ${ref.key} not found in ConfigMap ${ref.configMapName}`);

@@ -38,7 +38,9 @@ export function bitbucketServerClient(
     base: bitbucketServerBase(spec.api),
     headers: {
       ...(authorization ? { authorization } : {}),
-      ...(auth.kind === 'none' ? {} : { 'x-atlassian-token': 'no-check', 'x-requested-with': 'XMLHttpRequest' }),
+      ...(auth.kind === 'none'
+        ? {}
+        : { 'x-atlassian-token': 'no-check', 'x-requested-with': 'XMLHttpRequest' }),
     },
     ...(spec.insecure ? { insecure: true } : {}),
     ...(ca ? { ca } : {}),
@@ -53,7 +55,10 @@ async function allPages(client: ProviderClient, path: string): Promise<Record<st
     const page = ok(await get(client, pagePath), client, pagePath);
     const values = field(page, 'values');
     if (!Array.isArray(values) || !values.every(isPlainObject)) {
-      throw new SpokesError('ScmRequestFailed', `GET ${client.base}${pagePath}: expected a page with "values"`);
+      throw new SpokesError(
+        'ScmRequestFailed',
+        `GET ${client.base}${pagePath}: expected a page with "values"`,
+      );
     }
     items.push(...values);
     const isLastPage = field(page, 'isLastPage');
@@ -68,7 +73,10 @@ export function bitbucketServerPullRequests(
 ): PullRequestService {
   return {
     async list() {
-      const pulls = await allPages(client, `projects/${seg(spec.project)}/repos/${seg(spec.repo)}/pull-requests`);
+      const pulls = await allPages(
+        client,
+        `projects/${seg(spec.project)}/repos/${seg(spec.repo)}/pull-requests`,
+      );
       return pulls.map((pull): PullRequest => ({
         number: Number(pull.id),
         title: str(pull.title),
@@ -102,9 +110,8 @@ export function bitbucketServerScm(client: ProviderClient, spec: BitbucketServer
         const branch = await defaultBranch(org, name);
         if (branch === undefined) continue; // an empty repository
         const clone = field(r, 'links', 'clone');
-        const link = Array.isArray(clone)
-          ? clone.find((l) => field(l, 'name') === (cloneProtocol === 'https' ? 'http' : 'ssh'))
-          : undefined;
+        const links: unknown[] = Array.isArray(clone) ? clone : [];
+        const link = links.find((l) => field(l, 'name') === (cloneProtocol === 'https' ? 'http' : 'ssh'));
         out.push({
           organization: org,
           repository: name,
@@ -124,7 +131,10 @@ export function bitbucketServerScm(client: ProviderClient, spec: BitbucketServer
           ? []
           : [{ ...repo, branch: str(branch.displayId), sha: str(branch.latestCommit) }];
       }
-      const branches = await allPages(client, `projects/${seg(repo.organization)}/repos/${seg(repo.repository)}/branches`);
+      const branches = await allPages(
+        client,
+        `projects/${seg(repo.organization)}/repos/${seg(repo.repository)}/branches`,
+      );
       return branches.map((b) => ({ ...repo, branch: str(b.displayId), sha: str(b.latestCommit) }));
     },
     async repoHasPath(repo, path) {

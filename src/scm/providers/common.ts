@@ -50,8 +50,9 @@ export function list(body: unknown, client: ProviderClient, path: string): Recor
   return body;
 }
 
+/** A string or number field as text; anything else as ''. */
 export function str(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
 export function field(obj: unknown, ...keys: readonly string[]): unknown {
@@ -72,7 +73,10 @@ export function nextPageFromLink(link: string | undefined): number | undefined {
   return undefined;
 }
 
-export function withQuery(path: string, query: Readonly<Record<string, string | number | boolean | undefined>>): string {
+export function withQuery(
+  path: string,
+  query: Readonly<Record<string, string | number | boolean | undefined>>,
+): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();

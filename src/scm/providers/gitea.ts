@@ -42,7 +42,9 @@ async function allPages(
 export function giteaPullRequests(client: ProviderClient, spec: GiteaPullRequestSpec): PullRequestService {
   return {
     async list() {
-      const pulls = await allPages(client, `repos/${seg(spec.owner)}/${seg(spec.repo)}/pulls`, { state: 'open' });
+      const pulls = await allPages(client, `repos/${seg(spec.owner)}/${seg(spec.repo)}/pulls`, {
+        state: 'open',
+      });
       const wanted = spec.labels ?? [];
       return pulls
         .map((pull): PullRequest => ({

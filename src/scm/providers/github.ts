@@ -6,7 +6,17 @@
 import type { GithubPullRequestSpec, GithubScmSpec } from '../config.ts';
 import type { PullRequest, PullRequestService, Repository, ScmProviderService } from '../types.ts';
 import { SpokesError } from '../../errors.ts';
-import { field, get, list, nextPageFromLink, ok, seg, str, withQuery, type ProviderClient } from './common.ts';
+import {
+  field,
+  get,
+  list,
+  nextPageFromLink,
+  ok,
+  seg,
+  str,
+  withQuery,
+  type ProviderClient,
+} from './common.ts';
 import type { ScmHttp } from '../http.ts';
 
 export function githubBase(api: string | null | undefined): string {
