@@ -42,16 +42,19 @@ export async function startReplayServer(
   for (const [key, answer] of Object.entries(answers)) set(key, answer);
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
-    const answer = table.get(normalize(req.url ?? '/'));
-    let status = answer?.status ?? (answer ? 200 : 404);
-    if (answer?.etag !== undefined && req.headers['if-none-match'] === answer.etag) status = 304;
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, status });
+    const url = req.url ?? '/';
+    const answer = table.get(normalize(url));
+    const status = statusFor(answer, req.headers['if-none-match']);
+    requests.push({ method: req.method ?? 'GET', url, headers: req.headers, status });
     res.statusCode = status;
     for (const [key, value] of Object.entries(answer?.headers ?? {})) res.setHeader(key, value);
     if (answer?.etag !== undefined) res.setHeader('etag', answer.etag);
-    if (status === 304) return res.end();
+    if (status === 304) {
+      res.end();
+      return;
+    }
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(answer?.body ?? { message: 'Not Found' }));
+    res.end(JSON.stringify(answer === undefined ? { message: 'Not Found' } : answer.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -61,6 +64,12 @@ export async function startReplayServer(
     answer: set,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function statusFor(answer: ReplayAnswer | undefined, ifNoneMatch: string | undefined): number {
+  if (answer === undefined) return 404;
+  if (answer.etag !== undefined && ifNoneMatch === answer.etag) return 304;
+  return answer.status ?? 200;
 }
 
 function normalize(pathAndQuery: string): string {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseApplicationSet } from '../../src/api/applicationset.ts';
-import { SpokesError } from '../../src/errors.ts';
+import type { SpokesError } from '../../src/errors.ts';
 import { expand } from '../../src/expand.ts';
 import { staticObjectReader } from '../../src/kube/objects.ts';
 import { ScmHttp } from '../../src/scm/http.ts';
