@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CONFIG_MAPS, SECRETS, APPLICATION_SETS, type KubeObject, type ResourceType } from '../../src/kube/types.ts';
+import {
+  CONFIG_MAPS,
+  SECRETS,
+  APPLICATION_SETS,
+  type KubeObject,
+  type ResourceType,
+} from '../../src/kube/types.ts';
 import { installCrds, pollUntil, useHarness } from '../harness/index.ts';
 import { appNames, clientFor, createNamespace, listApps, startController } from './support/hub.ts';
 
@@ -24,7 +30,11 @@ function clusterSecret(name: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: `cluster-${name}`, namespace: NS, labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+    metadata: {
+      name: `cluster-${name}`,
+      namespace: NS,
+      labels: { 'argocd.argoproj.io/secret-type': 'cluster' },
+    },
     stringData: { name, server: `https://${name}.example.com` },
   };
 }
@@ -58,7 +68,10 @@ test('decisions change → Applications follow without waiting for the requeue',
     const live = (await client.get<KubeObject>(PLACEMENT_DECISIONS, NS, decision.metadata.name))!;
     await client.replace(
       PLACEMENT_DECISIONS,
-      { ...live, status: { decisions: clusters.map((clusterName) => ({ clusterName, reason: 'Selected' })) } },
+      {
+        ...live,
+        status: { decisions: clusters.map((clusterName) => ({ clusterName, reason: 'Selected' })) },
+      },
       { subresource: 'status' },
     );
   };
@@ -84,7 +97,11 @@ test('decisions change → Applications follow without waiting for the requeue',
           metadata: { name: '{{clusterName}}-guestbook', labels: { reason: '{{reason}}' } },
           spec: {
             project: 'default',
-            source: { repoURL: 'https://github.com/argoproj/argocd-example-apps.git', targetRevision: 'HEAD', path: 'guestbook' },
+            source: {
+              repoURL: 'https://github.com/argoproj/argocd-example-apps.git',
+              targetRevision: 'HEAD',
+              path: 'guestbook',
+            },
             destination: { server: '{{server}}', namespace: 'guestbook' },
           },
         },
@@ -94,7 +111,10 @@ test('decisions change → Applications follow without waiting for the requeue',
       what: 'the Application of the first decision',
     });
     const [first] = await listApps(client, NS);
-    assert.equal((first!.spec as { destination: { server: string } }).destination.server, 'https://spoke-1.example.com');
+    assert.equal(
+      (first!.spec as { destination: { server: string } }).destination.server,
+      'https://spoke-1.example.com',
+    );
 
     const changed = Date.now();
     await setDecisions(['spoke-2', 'spoke-3']);
