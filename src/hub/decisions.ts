@@ -27,6 +27,8 @@ export interface DecisionWatchOptions {
 export class DecisionWatch implements ClusterDecisionSource {
   readonly #options: DecisionWatchOptions;
   readonly #informers = new Map<string, Informer<KubeObject>>();
+  /** Informers whose first list is in their cache. */
+  readonly #synced = new Set<string>();
   #stopped = false;
 
   constructor(options: DecisionWatchOptions) {
@@ -42,9 +44,10 @@ export class DecisionWatch implements ClusterDecisionSource {
     selection: Parameters<ClusterDecisionSource['list']>[1],
   ): Promise<readonly DuckObject[]> {
     const type = resourceType(resource);
-    const informer = this.#informers.get(informerKey(type));
-    const objects =
-      informer !== undefined && informer.connected ? informer.list() : await this.#listAndWatch(type);
+    const key = informerKey(type);
+    const informer = this.#informers.get(key);
+    const inStep = informer !== undefined && this.#synced.has(key) && !informer.failing;
+    const objects = inStep ? informer.list() : await this.#listAndWatch(type);
     return objects
       .filter((o) =>
         'name' in selection
@@ -88,6 +91,7 @@ export class DecisionWatch implements ClusterDecisionSource {
       // be missed: re-run once when it is in step.
       void informer.synced.then(() => {
         synced = true;
+        this.#synced.add(key);
         this.#options.onChange();
       });
       informer.start();
