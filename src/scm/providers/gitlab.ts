@@ -116,10 +116,13 @@ export function gitlabScm(client: ProviderClient, spec: GitlabScmSpec): ScmProvi
         const branch = ok(response, client, path);
         return [{ ...repo, branch: str(field(branch, 'name')), sha: str(field(branch, 'commit', 'id')) }];
       }
-      const first = await get(client, withQuery(base, { per_page: 100 }));
-      if (first.status === 404) return [];
-      const branches = await allPages(client, base, {}, byNextPage);
-      return branches.map((b) => ({ ...repo, branch: str(b.name), sha: str(field(b, 'commit', 'id')) }));
+      try {
+        const branches = await allPages(client, base, {}, byNextPage);
+        return branches.map((b) => ({ ...repo, branch: str(b.name), sha: str(field(b, 'commit', 'id')) }));
+      } catch (err) {
+        if (err instanceof SpokesError && err.code === 'ScmNotFound') return []; // as Argo CD: 404 is no branches
+        throw err;
+      }
     },
     async repoHasPath(repo, path) {
       const projectPath = `projects/${seg(`${repo.organization}/${repo.repository}`)}`;
