@@ -53,7 +53,7 @@ async function setUp(): Promise<void> {
           res.end(JSON.stringify({ output: { parameters: [{ app: 'x'.repeat(9 * 1024 * 1024) }] } }));
         else res.end(JSON.stringify({ output: { parameters: plugin.params } }));
       };
-      if (plugin.mode === 'slow') setTimeout(answer, 2500);
+      if (plugin.mode === 'slow') setTimeout(answer, 5000);
       else answer();
     });
   });
@@ -73,7 +73,7 @@ async function setUp(): Promise<void> {
     data: {
       baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       token: '$plugin-secret:plugin.token',
-      requestTimeout: '1',
+      requestTimeout: '2',
     },
   });
   handle = await startController(client, NS);
@@ -105,7 +105,7 @@ async function rerunUntilError(text: RegExp): Promise<string> {
       const c = await errorCondition();
       return c?.status === 'True' && text.test(c.message) ? c : undefined;
     },
-    { what: `an ErrorOccurred condition matching ${text}`, timeoutMs: 20_000 },
+    { what: `an ErrorOccurred condition matching ${text}`, timeoutMs: 40_000 },
   );
   return condition.message;
 }
@@ -150,7 +150,7 @@ test('a plugin answer becomes Applications; errors become conditions and change 
   plugin.token = TOKEN;
 
   plugin.mode = 'slow';
-  assert.match(await rerunUntilError(/no answer within 1s/), /requestTimeout/);
+  assert.match(await rerunUntilError(/no answer within 2s/), /requestTimeout/);
 
   plugin.mode = 'huge';
   await rerunUntilError(/larger than \d+ bytes; refused/);
