@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { SpokesError } from '../src/errors.ts';
 import type { Params } from '../src/params.ts';
-import { pullRequestProviderSchemas } from '../src/scm/config.ts';
+import { pullRequestProviderSchemas, type PullRequestProvider } from '../src/scm/config.ts';
 import type { PullRequest } from '../src/scm/types.ts';
 import { GoRegexp } from '../src/template/go/regexp.ts';
 import { pickProvider } from './scm-provider-pick.ts';
@@ -45,7 +45,11 @@ export const pullRequestGenerator: Generator<PullRequestSpec> = {
   name: 'pullRequest',
   schema: pullRequestSpecSchema,
   async generate(spec, ctx) {
-    const provider = pickProvider(spec, Object.keys(pullRequestProviderSchemas), 'Pull Request');
+    const provider = pickProvider<PullRequestProvider>(
+      spec,
+      Object.keys(pullRequestProviderSchemas),
+      'Pull Request',
+    );
     const filters = compileFilters(spec.filters ?? []);
     let pulls: readonly PullRequest[];
     try {

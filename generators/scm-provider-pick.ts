@@ -5,11 +5,12 @@
 import { SpokesError } from '../src/errors.ts';
 import { SUPPORTED_PROVIDERS } from '../src/scm/config.ts';
 
-export function pickProvider(
+/** The provider block, typed as `P`: the spec's zod schema has already validated the block. */
+export function pickProvider<P extends { readonly kind: string; readonly spec: unknown }>(
   spec: Readonly<Record<string, unknown>>,
   order: readonly string[],
   what: 'Pull Request' | 'SCM',
-): { readonly kind: (typeof SUPPORTED_PROVIDERS)[number]; readonly spec: never } {
+): P {
   const kind = order.find((key) => spec[key] !== undefined && spec[key] !== null);
   if (kind === undefined) {
     throw new SpokesError(
@@ -23,5 +24,5 @@ export function pickProvider(
       `${kind}: the ${kind} ${what} provider is not supported by Spokes yet (supported: ${SUPPORTED_PROVIDERS.join(', ')})`,
     );
   }
-  return { kind: kind as (typeof SUPPORTED_PROVIDERS)[number], spec: spec[kind] as never };
+  return { kind, spec: spec[kind] } as P;
 }

@@ -52,7 +52,7 @@ export const scmProviderGenerator: Generator<ScmProviderSpec> = {
   name: 'scmProvider',
   schema: scmProviderSpecSchema,
   async generate(spec, ctx) {
-    const provider = pickProvider(spec, Object.keys(scmProviderSchemas), 'SCM') as ScmProviderConfig;
+    const provider = pickProvider<ScmProviderConfig>(spec, Object.keys(scmProviderSchemas), 'SCM');
     const filters = (spec.filters ?? []).map(compileFilter);
     const service = await ctx.scm.scmProvider(provider, ctx.appSet.namespace);
     const repos = await listRepos(service, filters, spec.cloneProtocol ?? '');
