@@ -24,6 +24,7 @@ import type { GeneratorContext } from '../generators/types.ts';
 import { createRepoSource, type GitRepoSource } from '../src/git/index.ts';
 import { createRenderer } from '../src/template/render.ts';
 import { staticClusters } from '../test/support/expand.ts';
+import { withExternalDefaults } from '../src/external.ts';
 
 const APPS = 1000;
 const FILES_PER_DIR = 20;
@@ -41,6 +42,7 @@ const context = (repos: GitRepoSource): GeneratorContext => ({
   renderer: createRenderer({ goTemplate: false, goTemplateOptions: [] }),
   clusters: staticClusters([]),
   repos,
+  ...withExternalDefaults({}),
   path: 'spec.generators[0].git',
   generateChild: () => Promise.reject(new Error('unused')),
 });

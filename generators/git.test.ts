@@ -10,6 +10,7 @@ import type { Params } from '../src/params.ts';
 import { createRenderer } from '../src/template/render.ts';
 import { createGitGenerator, gitGenerator, type GitSpec } from './git.ts';
 import type { GeneratorContext } from './types.ts';
+import { withExternalDefaults } from '../src/external.ts';
 
 const URL = 'https://github.com/example/mono.git';
 
@@ -74,6 +75,7 @@ function context(goTemplate: boolean): GeneratorContext {
     renderer: createRenderer({ goTemplate, goTemplateOptions: [] }),
     clusters: staticClusters([]),
     repos,
+    ...withExternalDefaults({}),
     path: 'spec.generators[0].git',
     generateChild: () => Promise.reject(new Error('unused')),
   };

@@ -2,11 +2,15 @@
  * The generator registry: just a list. The built-ins are below; users extend it by passing their
  * own `Generator` objects to `createRegistry`.
  */
+import { clusterDecisionResourceGenerator } from './cluster-decision-resource.ts';
 import { clustersGenerator } from './clusters.ts';
 import { gitGenerator } from './git.ts';
 import { listGenerator } from './list.ts';
 import { matrixGenerator } from './matrix.ts';
 import { mergeGenerator } from './merge.ts';
+import { pluginGenerator } from './plugin.ts';
+import { pullRequestGenerator } from './pull-request.ts';
+import { scmProviderGenerator } from './scm-provider.ts';
 import type { AnyGenerator } from './types.ts';
 
 export type { AnyGenerator, Generator, GeneratorContext } from './types.ts';
@@ -17,6 +21,10 @@ export const builtinGenerators: readonly AnyGenerator[] = [
   gitGenerator,
   matrixGenerator,
   mergeGenerator,
+  clusterDecisionResourceGenerator,
+  pluginGenerator,
+  pullRequestGenerator,
+  scmProviderGenerator,
 ];
 
 export interface GeneratorRegistry {

@@ -81,9 +81,9 @@ describe('matrix generator', () => {
     },
     {
       name: 'an unknown child generator',
-      generators: '  - matrix: {generators: [{list: {elements: [{a: x}]}}, {scmProvider: {}}]}',
+      generators: '  - matrix: {generators: [{list: {elements: [{a: x}]}}, {notAGenerator: {}}]}',
       code: 'UnknownGenerator',
-      text: /spec\.generators\[0\]\.matrix\.generators\[1\]: unknown generator "scmProvider"/,
+      text: /spec\.generators\[0\]\.matrix\.generators\[1\]: unknown generator "notAGenerator"/,
     },
   ];
   for (const row of failures) {

@@ -4,9 +4,12 @@
  * more of these to `createRegistry`; nothing in the core names a specific generator.
  */
 import type { z } from 'zod';
+import type { ClusterDecisionSource } from '../src/clusters/decisions.ts';
 import type { ClusterSource } from '../src/clusters/types.ts';
 import type { RepoSource } from '../src/git/types.ts';
 import type { Params } from '../src/params.ts';
+import type { PluginSource } from '../src/plugin/types.ts';
+import type { ScmSource } from '../src/scm/types.ts';
 import type { Renderer } from '../src/template/render.ts';
 
 export interface GeneratorContext {
@@ -16,6 +19,12 @@ export interface GeneratorContext {
   readonly renderer: Renderer;
   readonly clusters: ClusterSource;
   readonly repos: RepoSource;
+  /** Duck-typed cluster decision resources (clusterDecisionResource). */
+  readonly clusterDecisions: ClusterDecisionSource;
+  /** Generator plugins (plugin). */
+  readonly plugins: PluginSource;
+  /** SCM providers (pullRequest, scmProvider). */
+  readonly scm: ScmSource;
   /** Where this generator sits, e.g. `spec.generators[0].matrix.generators[1]`, for errors. */
   readonly path: string;
   /**

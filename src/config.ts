@@ -94,3 +94,12 @@ export function webhookSecretsFromEnv(env: NodeJS.ProcessEnv = process.env): {
     ...(raw.BITBUCKET_UUID ? { bitbucketUUID: raw.BITBUCKET_UUID } : {}),
   };
 }
+
+/**
+ * The bearer token `spokes generate` sends to plugin NAME at an http(s) URL: SPOKES_PLUGIN_TOKEN_<NAME>
+ * (NAME upper-cased, other characters as `_`), else SPOKES_PLUGIN_TOKEN, else none.
+ */
+export function pluginTokenFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const own = env[`SPOKES_PLUGIN_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+  return own ?? env.SPOKES_PLUGIN_TOKEN ?? '';
+}

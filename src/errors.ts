@@ -37,7 +37,15 @@ export type ErrorCode =
   | 'ClusterExists'
   | 'InvalidLabel'
   | 'ClusterUnreachable'
-  | 'Timeout';
+  | 'Timeout'
+  | 'SourceUnavailable'
+  | 'NotSupported'
+  | 'ObjectNotFound'
+  | 'ScmRequestFailed'
+  | 'ScmNotFound'
+  | 'RateLimited'
+  | 'PluginFailed'
+  | 'ResponseTooLarge';
 
 export interface SpokesErrorOptions {
   readonly path?: readonly string[];

@@ -12,6 +12,7 @@ import {
 import { appSetNamespace, type ApplicationSet, type ApplicationSetTemplate } from './api/applicationset.ts';
 import type { ClusterSource } from './clusters/types.ts';
 import { SpokesError, locate } from './errors.ts';
+import { withExternalDefaults, type ExternalSources } from './external.ts';
 import { resolveEntry, runEntry, type GenerateEnv } from './generate.ts';
 import type { RepoSource } from './git/types.ts';
 import type { Params } from './params.ts';
@@ -19,7 +20,7 @@ import { applyTemplatePatch } from './template/patch.ts';
 import { createRenderer, type Builder, type Renderer } from './template/render.ts';
 import { fillEmptyFrom } from './template/template-merge.ts';
 
-export interface ExpandContext {
+export interface ExpandContext extends ExternalSources {
   readonly clusters: ClusterSource;
   readonly repos: RepoSource;
   /** Generators to use; the built-ins when omitted. */
@@ -57,6 +58,7 @@ async function expandUnlocated(
     registry: ctx.registry ?? defaultRegistry,
     clusters: ctx.clusters,
     repos: ctx.repos,
+    external: withExternalDefaults(ctx),
     ...(ctx.observeGenerator ? { observeGenerator: ctx.observeGenerator } : {}),
   };
   const render = renderApplication(appSet, namespace, renderer);

@@ -12,6 +12,7 @@ import { flattenParams, isPlainObject, type Params } from './params.ts';
 import { formatGoValue } from './template/go-format.ts';
 import { createRenderer, type Renderer } from './template/render.ts';
 import type { ClusterSource } from './clusters/types.ts';
+import type { ExternalSources } from './external.ts';
 import type { RepoSource } from './git/types.ts';
 
 export interface GenerateEnv {
@@ -20,6 +21,7 @@ export interface GenerateEnv {
   readonly registry: GeneratorRegistry;
   readonly clusters: ClusterSource;
   readonly repos: RepoSource;
+  readonly external: Required<ExternalSources>;
   readonly observeGenerator?: (generator: string, seconds: number) => void;
 }
 
@@ -104,6 +106,7 @@ function contextFor(path: string, env: GenerateEnv): GeneratorContext {
     renderer: env.renderer,
     clusters: env.clusters,
     repos: env.repos,
+    ...env.external,
     path,
     async generateChild(child, childPath, params) {
       const resolved = resolveEntry(child, `${path}.${childPath}`, env.registry);

@@ -1,6 +1,8 @@
 /**
  * `spokes generate FILE... [--clusters DIR] [--repo URL=PATH]... [--output yaml|json]`: prints
- * every Application the ApplicationSets in FILE would produce; nothing else on stdout.
+ * every Application the ApplicationSets in FILE would produce; nothing else on stdout. The
+ * generators that ask other systems read recorded answers: --cluster-decisions, --plugin,
+ * --scm-fixture.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,8 +10,13 @@ import { parseArgs } from 'node:util';
 import type { Application } from '../api/application.ts';
 import { appSetNamespace, parseApplicationSet, type ApplicationSet } from '../api/applicationset.ts';
 import { fileClusterSource, readSecretsDir } from '../clusters/file-source.ts';
+import { fileClusterDecisionSource } from '../clusters/decisions-file.ts';
+import { pluginTokenFromEnv } from '../config.ts';
 import { SpokesError } from '../errors.ts';
 import { expand } from '../expand.ts';
+import type { ExternalSources } from '../external.ts';
+import { offlinePluginSource, type OfflinePlugin } from '../plugin/source.ts';
+import { fixtureScmSource } from '../scm/fixture.ts';
 import type { Secret } from '../api/secret.ts';
 import { createRepoSource, type GitRepoSource } from '../git/index.ts';
 import { parseYamlDocuments, toYamlStream } from '../yaml.ts';
@@ -18,6 +25,7 @@ import { startProgress } from './progress.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
 
 export const generateHelp = `Usage: spokes generate FILE... [--clusters DIR] [--repo URL=PATH]... [--output yaml|json]
+                       [--cluster-decisions FILE] [--plugin NAME=URL]... [--scm-fixture FILE]
 
 Renders every Application the ApplicationSet(s) in FILE would produce, offline, exactly as
 Argo CD would, and prints them (yaml: a multi-document stream; json: an array).
@@ -27,6 +35,14 @@ Options:
                      (default: ./clusters when it exists, else none)
   --repo URL=PATH    read the git repository URL from the local repository at PATH, or from a
                      folder PATH inside one as its root (repeatable)
+  --cluster-decisions FILE
+                     clusterDecisionResource: the ConfigMaps and duck-typed resources (e.g. OCM
+                     PlacementDecisions with status) as a YAML stream
+  --plugin NAME=URL  plugin generators whose configMapRef is NAME call URL (token from
+                     SPOKES_PLUGIN_TOKEN_<NAME> or SPOKES_PLUGIN_TOKEN), or read the recorded
+                     answer in file URL (repeatable)
+  --scm-fixture FILE pullRequest and scmProvider generators answer from these recorded pull
+                     requests and repositories (see docs/generators-external.md)
   -o, --output FMT   yaml (default) or json
   -h, --help         show this help
 
@@ -38,6 +54,10 @@ export interface GenerateOptions {
   readonly clustersDir: string | undefined;
   readonly repos: ReadonlyMap<string, string>;
   readonly output: 'yaml' | 'json';
+  readonly clusterDecisionsFile?: string;
+  /** configMapRef name → base URL or recorded-answer file. */
+  readonly plugins?: ReadonlyMap<string, string>;
+  readonly scmFixture?: string;
 }
 
 export function parseGenerateArgs(args: readonly string[]): GenerateOptions | 'help' {
@@ -48,6 +68,9 @@ export function parseGenerateArgs(args: readonly string[]): GenerateOptions | 'h
       clusters: { type: 'string' },
       repo: { type: 'string', multiple: true },
       output: { type: 'string', short: 'o', default: 'yaml' },
+      'cluster-decisions': { type: 'string' },
+      plugin: { type: 'string', multiple: true },
+      'scm-fixture': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,6 +84,33 @@ export function parseGenerateArgs(args: readonly string[]): GenerateOptions | 'h
     clustersDir: values.clusters ?? (existsSync('clusters') ? 'clusters' : undefined),
     repos: parseRepoMappings(values.repo ?? []),
     output: values.output,
+    ...(values['cluster-decisions'] ? { clusterDecisionsFile: values['cluster-decisions'] } : {}),
+    plugins: parsePluginFlags(values.plugin ?? []),
+    ...(values['scm-fixture'] ? { scmFixture: values['scm-fixture'] } : {}),
+  };
+}
+
+function parsePluginFlags(flags: readonly string[]): Map<string, string> {
+  const plugins = new Map<string, string>();
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq < 1 || eq === flag.length - 1) throw usage(`--plugin must be NAME=URL, got "${flag}"`);
+    plugins.set(flag.slice(0, eq), flag.slice(eq + 1));
+  }
+  return plugins;
+}
+
+/** The sources of the generators that ask other systems, from recorded answers and flags. */
+export function offlineSources(options: GenerateOptions): ExternalSources {
+  const plugins = new Map<string, OfflinePlugin>();
+  for (const [name, target] of options.plugins ?? [])
+    plugins.set(name, { target, token: pluginTokenFromEnv(name) });
+  return {
+    ...(options.clusterDecisionsFile
+      ? { clusterDecisions: fileClusterDecisionSource(options.clusterDecisionsFile) }
+      : {}),
+    plugins: offlinePluginSource(plugins),
+    ...(options.scmFixture ? { scm: fixtureScmSource(options.scmFixture) } : {}),
   };
 }
 
@@ -86,6 +136,7 @@ export async function runGenerate(args: readonly string[], io: CommandIO): Promi
 export async function generateFromFiles(options: GenerateOptions, io?: CommandIO): Promise<Application[]> {
   const clusters = fileClusterSource(options.clustersDir);
   const repos = reposFor(options.repos, options.clustersDir);
+  const external = offlineSources(options);
   const apps: Application[] = [];
   // Every file is read first, to count the ApplicationSets; a read error is raised in file order.
   const loaded = await Promise.all(
@@ -104,7 +155,7 @@ export async function generateFromFiles(options: GenerateOptions, io?: CommandIO
       if ('error' in read) throw read.error;
       for (const appSet of sets) {
         try {
-          apps.push(...(await expand(appSet, { clusters, repos })));
+          apps.push(...(await expand(appSet, { clusters, repos, ...external })));
         } catch (err) {
           throw err instanceof SpokesError ? err.at(file) : err;
         }

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { createRegistry } from '../../generators/index.ts';
 import type { Application } from '../api/application.ts';
 import type { ClusterSource } from '../clusters/types.ts';
+import { withExternalDefaults } from '../external.ts';
 import { resolveEntry, runEntry } from '../generate.ts';
 import type { RepoSource } from '../git/types.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -206,6 +207,8 @@ export class Views {
       registry,
       clusters: this.#clusterSource(),
       repos,
+      // Generators that ask other systems show a clear "not available here" on this page.
+      external: withExternalDefaults({}),
     };
     const generators: GeneratorParams[] = [];
     for (const [i, raw] of (spec.generators ?? []).entries()) {

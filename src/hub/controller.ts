@@ -2,7 +2,9 @@
  * The ApplicationSet controller on the hub: informers for ApplicationSets, Applications and
  * Argo CD Secrets feed a keyed work queue; each key is reconciled into Applications. Triggers:
  * ApplicationSet changes, changes to Applications it owns, cluster Secret changes (ApplicationSets
- * with a clusters generator), repository Secret changes and git pushes (git generators).
+ * with a clusters or clusterDecisionResource generator), repository Secret changes and git pushes
+ * (git generators), changes to watched cluster decision resources (clusterDecisionResource), pull
+ * request webhooks (pullRequest); any webhook re-runs plugin generators, as in Argo CD.
  */
 import { createRegistry, type GeneratorRegistry } from '../../generators/index.ts';
 import type { ApplicationsSyncPolicy } from '../api/applicationset.ts';
@@ -19,7 +21,13 @@ import { WorkQueue } from '../kube/workqueue.ts';
 import { reconcileApplicationSet, type LiveApplicationSet } from './reconciler.ts';
 import { informerClusterSource } from './sources.ts';
 import { pushMatchKey } from '../git/url.ts';
-import { gitRepoURLs, usesGenerator } from './triggers.ts';
+import { gitRepoURLs, pullRequestSpecs, usesGenerator } from './triggers.ts';
+import { DecisionWatch } from './decisions.ts';
+import { hubObjectReader } from '../kube/objects.ts';
+import { hubPluginSource } from '../plugin/source.ts';
+import { ScmHttp } from '../scm/http.ts';
+import { liveScmSource } from '../scm/source.ts';
+import { pullRequestGeneratorMatches, type PullRequestEvent } from '../webhook/pull-request.ts';
 import { kubeHubWriter } from './writer.ts';
 
 export interface ControllerOptions {
@@ -38,6 +46,15 @@ export interface ControllerOptions {
   readonly registry?: GeneratorRegistry;
   readonly log: Logger;
   readonly metrics?: HubMetrics;
+  /** SCM provider calls: the shared HTTP cache (made here when not given) and Argo CD's switches. */
+  readonly scm?: {
+    readonly http?: ScmHttp;
+    /** How long an answer is reused before it is revalidated (when `http` is made here). */
+    readonly cacheSeconds?: number;
+    readonly enabled?: boolean;
+    readonly allowedProviders?: readonly string[];
+    readonly tokenRefStrictMode?: boolean;
+  };
 }
 
 /** How long changes to owned Applications are gathered before their ApplicationSet re-runs. */
@@ -56,6 +73,9 @@ export class HubController {
   readonly #repos: GitRepoSource;
   readonly #ignoredLogged = new Set<string>();
   readonly #ownsRepos: boolean;
+  readonly #decisions: DecisionWatch;
+  readonly #scmHttp: ScmHttp;
+  readonly #ownsScmHttp: boolean;
   #ready = false;
 
   constructor(options: ControllerOptions) {
@@ -77,11 +97,34 @@ export class HubController {
       options.repos ??
       createRepoSource({ ...options.repoCache, credentials: () => this.repositorySecrets(), log });
     const registry = options.registry ?? createRegistry();
+    const objects = hubObjectReader(client);
+    this.#decisions = new DecisionWatch({
+      client,
+      objects,
+      namespace: options.namespace,
+      log,
+      onChange: () => this.#enqueueUsing('clusterDecisionResource'),
+    });
+    this.#ownsScmHttp = options.scm?.http === undefined;
+    this.#scmHttp =
+      options.scm?.http ??
+      new ScmHttp(options.scm?.cacheSeconds === undefined ? {} : { freshSeconds: options.scm.cacheSeconds });
     const view = {
       getApplicationSet: (ns: string, name: string) => this.#appSets.get(ns, name),
       listApplications: (ns: string) => this.#apps.list().filter((app) => app.metadata.namespace === ns),
       clusters: informerClusterSource(this.#secrets),
       repos: this.#repos,
+      external: {
+        clusterDecisions: this.#decisions,
+        plugins: hubPluginSource({ objects, namespace: options.namespace }),
+        scm: liveScmSource({
+          http: this.#scmHttp,
+          objects,
+          ...(options.scm?.enabled === undefined ? {} : { enabled: options.scm.enabled }),
+          ...(options.scm?.allowedProviders ? { allowedProviders: options.scm.allowedProviders } : {}),
+          ...(options.scm?.tokenRefStrictMode ? { tokenRefStrictMode: true } : {}),
+        }),
+      },
     };
     const writer = kubeHubWriter(client, log, (verb) => options.metrics?.countWrite(verb));
     this.#queue = new WorkQueue({
@@ -122,8 +165,14 @@ export class HubController {
   async stop(): Promise<void> {
     this.#ready = false;
     await this.#queue.stop();
-    await Promise.all([this.#appSets.stop(), this.#apps.stop(), this.#secrets.stop()]);
+    await Promise.all([
+      this.#appSets.stop(),
+      this.#apps.stop(),
+      this.#secrets.stop(),
+      this.#decisions.stop(),
+    ]);
     if (this.#ownsRepos) this.#repos.close();
+    if (this.#ownsScmHttp) this.#scmHttp.close();
   }
 
   /** Waits until no reconcile is queued or running (tests, benchmarks). */
@@ -131,18 +180,43 @@ export class HubController {
     return this.#queue.whenIdle();
   }
 
-  /** A verified git push: refresh the repositories and re-run the ApplicationSets reading them. */
+  /**
+   * A verified git push: refresh the repositories and re-run the ApplicationSets reading them,
+   * and, as Argo CD does on any webhook, those with a plugin generator.
+   */
   onPush(repoURLs: readonly string[]): number {
     const pushed = new Set(repoURLs.map(pushMatchKey));
     let queued = 0;
     for (const appSet of this.#appSets.list()) {
       const urls = gitRepoURLs(appSet.spec).filter((url) => pushed.has(pushMatchKey(url)));
-      if (urls.length === 0) continue;
       for (const url of urls) this.#repos.refresh(url);
+      if (urls.length === 0 && !usesGenerator(appSet.spec, 'plugin')) continue;
       this.#enqueue(appSet);
       queued++;
     }
     return queued;
+  }
+
+  /**
+   * A verified pull request event: cached SCM answers go stale (the next call revalidates), and
+   * the ApplicationSets with a pullRequest generator on that repository re-run, with those with a
+   * plugin generator.
+   */
+  onPullRequest(event: PullRequestEvent): number {
+    this.#scmHttp.invalidate();
+    let queued = 0;
+    for (const appSet of this.#appSets.list()) {
+      const reads = pullRequestSpecs(appSet.spec).some((spec) => pullRequestGeneratorMatches(spec, event));
+      if (!reads && !usesGenerator(appSet.spec, 'plugin')) continue;
+      this.#enqueue(appSet);
+      queued++;
+    }
+    return queued;
+  }
+
+  /** SCM HTTP calls made and saved (benchmarks, tests). */
+  get scmStats(): ScmHttp['stats'] {
+    return this.#scmHttp.stats;
   }
 
   /** Repository and repo-creds Secrets from the cache, for git credentials. */
@@ -195,7 +269,12 @@ export class HubController {
     const onSecret = (secret: KubeObject): void => {
       if (!this.#ready) return;
       const type = secret.metadata.labels?.['argocd.argoproj.io/secret-type'];
-      this.#enqueueUsing(type === 'cluster' ? 'clusters' : 'git');
+      if (type === 'cluster') {
+        this.#enqueueUsing('clusters');
+        this.#enqueueUsing('clusterDecisionResource');
+      } else {
+        this.#enqueueUsing('git');
+      }
     };
     this.#secrets.on({
       add: onSecret,

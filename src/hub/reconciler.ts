@@ -15,6 +15,7 @@ import type { Application } from '../api/application.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import { SpokesError, type ErrorCode } from '../errors.ts';
 import { expand } from '../expand.ts';
+import type { ExternalSources } from '../external.ts';
 import { requeueAfterSeconds } from '../generate.ts';
 import type { RepoSource } from '../git/types.ts';
 import type { KubeObject } from '../kube/types.ts';
@@ -60,6 +61,8 @@ export interface HubView {
   listApplications(namespace: string): readonly LiveApplication[];
   readonly clusters: ClusterSource;
   readonly repos: RepoSource;
+  /** Sources of the generators that ask other systems (cluster decisions, plugins, SCM providers). */
+  readonly external?: ExternalSources;
 }
 
 /** What the reconciler writes. */
@@ -92,7 +95,13 @@ export interface ReconcileOutcome {
 }
 
 /** Errors worth retrying with backoff; anything else waits for the ApplicationSet to change. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['RepoUnreachable', 'Io']);
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
+  'RepoUnreachable',
+  'Io',
+  'ScmRequestFailed',
+  'RateLimited',
+  'Timeout',
+]);
 
 export async function reconcileApplicationSet(key: string, options: ReconcilerOptions): Promise<WorkResult> {
   const started = performance.now();
@@ -157,7 +166,12 @@ async function generate(step: Step): Promise<{ appSet: ApplicationSet; desired: 
   const { live, options } = step;
   try {
     const appSet = parseApplicationSet(live, `ApplicationSet ${step.key}`);
-    const ctx = { clusters: options.view.clusters, repos: options.view.repos, registry: options.registry };
+    const ctx = {
+      clusters: options.view.clusters,
+      repos: options.view.repos,
+      registry: options.registry,
+      ...options.view.external,
+    };
     return { appSet, desired: (await expand(appSet, ctx)).map(normalizeForHub) };
   } catch (err) {
     const error = err instanceof SpokesError ? err : new SpokesError('GeneratorFailed', String(err));

@@ -28,3 +28,15 @@ export function gitRepoURLs(spec: unknown): string[] {
     });
   });
 }
+
+/** Every pullRequest generator spec in the tree, as written. */
+export function pullRequestSpecs(spec: unknown): unknown[] {
+  const generators = isPlainObject(spec) ? spec.generators : undefined;
+  if (!Array.isArray(generators)) return [];
+  return generators.flatMap((entry) => {
+    if (!isPlainObject(entry)) return [];
+    return Object.entries(entry).flatMap(([key, value]) =>
+      key === 'pullRequest' ? [value] : pullRequestSpecs(value),
+    );
+  });
+}

@@ -4,6 +4,7 @@
  * other; the hub's objects are the interface between them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PullRequestEvent } from '../webhook/pull-request.ts';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -22,5 +23,7 @@ export interface Component {
   stop(): Promise<void>;
   /** A verified git push: refresh what reads these repositories; returns how much was queued. */
   onPush?(repoURLs: readonly string[]): number;
+  /** A verified pull request event: re-run what reads that repository's pull requests. */
+  onPullRequest?(event: PullRequestEvent): number;
   readonly routes?: readonly Route[];
 }

@@ -45,6 +45,12 @@ export function buildComponents(shared: Shared): BuiltComponents {
         repos,
         log,
         metrics: createHubMetrics(shared.metrics),
+        scm: {
+          cacheSeconds: config['scm-cache-seconds'],
+          enabled: config['enable-scm-providers'] === 'true',
+          allowedProviders: config['allowed-scm-providers'],
+          tokenRefStrictMode: config['token-ref-strict-mode'] === 'true',
+        },
       })
     : undefined;
   const sync = config.components.includes('sync')

@@ -78,6 +78,23 @@ export const controllerFlags: FlagSpecs = {
     type: 'string',
     help: 'true: mark the dashboard session cookie Secure even without TLS or X-Forwarded-Proto (default false)',
   },
+  'scm-cache-seconds': {
+    type: 'string',
+    help: 'how long an SCM provider answer is reused before it is revalidated (ETag); pull request webhooks expire it (default 10)',
+  },
+  'enable-scm-providers': {
+    type: 'string',
+    help: 'true (default) or false: whether pullRequest and scmProvider generators may call SCM providers',
+  },
+  'allowed-scm-providers': {
+    type: 'string',
+    multiple: true,
+    help: 'custom SCM API URLs generators may use (repeatable or comma-separated; default any)',
+  },
+  'token-ref-strict-mode': {
+    type: 'string',
+    help: 'true or false (default): accept only SCM token Secrets labelled argocd.argoproj.io/secret-type: scm-creds',
+  },
 };
 
 const COMPONENTS = ['appsets', 'sync', 'notifications'] as const;
@@ -122,6 +139,18 @@ export const controllerConfigSchema = z.strictObject({
   'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   'dashboard-address': z.string().default(''),
   'dashboard-secure-cookie': z.enum(['true', 'false']).default('false'),
+  'scm-cache-seconds': z.coerce.number().int().min(0).default(10),
+  'enable-scm-providers': z.enum(['true', 'false']).default('true'),
+  'allowed-scm-providers': z
+    .array(z.string())
+    .default([])
+    .transform((list) =>
+      list
+        .flatMap((item) => item.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  'token-ref-strict-mode': z.enum(['true', 'false']).default('false'),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
 import { handleWebhook, type WebhookSecrets } from '../webhook/push.ts';
+import type { PullRequestEvent } from '../webhook/pull-request.ts';
 import type { Route } from './component.ts';
 
 export interface ProcessRoutesOptions {
@@ -15,6 +16,8 @@ export interface ProcessRoutesOptions {
   readonly webhookSecrets: WebhookSecrets;
   /** A verified push: returns how many objects were queued. */
   readonly onPush: (repoURLs: readonly string[]) => number;
+  /** A verified pull request event: returns how many objects were queued. */
+  readonly onPullRequest?: (event: PullRequestEvent) => number;
   readonly log: Logger;
 }
 
@@ -48,7 +51,8 @@ export function processRoutes(options: ProcessRoutesOptions): Route[] {
     {
       method: 'POST',
       path: '/api/webhook',
-      access: "git providers holding the webhook secret: each request's signature or token is verified",
+      access:
+        "git providers holding the webhook secret (pushes, pull requests): each request's signature or token is verified",
       handle: (req, res) => receivePush(req, res, options),
     },
   ];
@@ -67,6 +71,12 @@ async function receivePush(
     return send(res, 401, `${result.reason}\n`);
   }
   if (result.kind === 'ignored') return send(res, 200, `ignored: ${result.reason}\n`);
+  if (result.kind === 'pullRequest') {
+    const queued = options.onPullRequest?.(result.event) ?? 0;
+    const { provider, event } = result;
+    options.log.info('pull request event received', { provider, action: event.action, queued });
+    return send(res, 200, `queued ${queued} object(s)\n`);
+  }
   const queued = options.onPush(result.repoURLs);
   options.log.info('git push received', { provider: result.provider, repos: result.repoURLs, queued });
   return send(res, 200, `queued ${queued} object(s)\n`);

@@ -4,6 +4,7 @@
  * replica leads, and stops gracefully on SIGTERM/SIGINT (queues drained, Lease released).
  */
 import type { WebhookSecrets } from '../webhook/push.ts';
+import type { PullRequestEvent } from '../webhook/pull-request.ts';
 import { createRepoSource } from '../git/index.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
 import { KubeClient } from '../kube/client.ts';
@@ -43,6 +44,7 @@ export async function runController(
         metrics,
         webhookSecrets,
         onPush: (urls) => group.onPush(urls),
+        onPullRequest: (event) => group.onPullRequest(event),
         log,
       }),
       ...built.components.flatMap((c) => c.routes ?? []),
@@ -99,6 +101,7 @@ interface ComponentGroup {
   start(): void;
   stop(): Promise<void>;
   onPush(repoURLs: readonly string[]): number;
+  onPullRequest(event: PullRequestEvent): number;
 }
 
 function componentGroup(components: readonly Component[], log: Logger): ComponentGroup {
@@ -118,6 +121,7 @@ function componentGroup(components: readonly Component[], log: Logger): Componen
       return stopping;
     },
     onPush: (repoURLs) => components.reduce((queued, c) => queued + (c.onPush?.(repoURLs) ?? 0), 0),
+    onPullRequest: (event) => components.reduce((queued, c) => queued + (c.onPullRequest?.(event) ?? 0), 0),
   };
 }
 

@@ -1,10 +1,12 @@
 /**
- * Git push webhooks from GitHub, GitLab, Gitea and Bitbucket (Cloud and Server). Each is verified
- * with the provider's shared secret before anything happens: an HMAC-SHA256 of the body (GitHub,
- * Gitea, Bitbucket Server), the token itself (GitLab), or the hook UUID (Bitbucket Cloud). A
- * verified push yields the repository URLs it names.
+ * Git push webhooks from GitHub, GitLab, Gitea and Bitbucket (Cloud and Server), and pull request
+ * webhooks from GitHub, GitLab and Gitea. Each is verified with the provider's shared secret
+ * before anything happens: an HMAC-SHA256 of the body (GitHub, Gitea, Bitbucket Server), the token
+ * itself (GitLab), or the hook UUID (Bitbucket Cloud). A verified push yields the repository URLs
+ * it names; a verified pull request event, the repository it is about.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { pullRequestEventOf, type PullRequestEvent } from './pull-request.ts';
 
 export interface WebhookSecrets {
   readonly github?: string;
@@ -16,6 +18,7 @@ export interface WebhookSecrets {
 
 export type WebhookResult =
   | { readonly kind: 'push'; readonly provider: string; readonly repoURLs: readonly string[] }
+  | { readonly kind: 'pullRequest'; readonly provider: string; readonly event: PullRequestEvent }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'rejected'; readonly reason: string };
 
@@ -26,27 +29,29 @@ export function handleWebhook(headers: Headers, body: Buffer, secrets: WebhookSe
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
-  if (header('x-github-event') !== undefined) {
-    return verified(
-      hmacMatches(secrets.github, body, header('x-hub-signature-256'), 'sha256='),
-      'github',
-      header('x-github-event') === 'push',
-      body,
-    );
-  }
+  // Gitea also sends X-GitHub-Event, so it is recognised first.
   if (header('x-gitea-event') !== undefined) {
     return verified(
       hmacMatches(secrets.gitea, body, header('x-gitea-signature'), ''),
       'gitea',
-      header('x-gitea-event') === 'push',
+      eventKind(header('x-gitea-event'), 'push', 'pull_request'),
+      body,
+    );
+  }
+  if (header('x-github-event') !== undefined) {
+    return verified(
+      hmacMatches(secrets.github, body, header('x-hub-signature-256'), 'sha256='),
+      'github',
+      eventKind(header('x-github-event'), 'push', 'pull_request'),
       body,
     );
   }
   if (header('x-gitlab-event') !== undefined) {
+    const event = header('x-gitlab-event');
     return verified(
       equalSecret(secrets.gitlab, header('x-gitlab-token')),
       'gitlab',
-      header('x-gitlab-event') === 'Push Hook' || header('x-gitlab-event') === 'Tag Push Hook',
+      event === 'Tag Push Hook' ? 'push' : eventKind(event, 'Push Hook', 'Merge Request Hook'),
       body,
     );
   }
@@ -56,31 +61,40 @@ export function handleWebhook(headers: Headers, body: Buffer, secrets: WebhookSe
       return verified(
         equalSecret(secrets.bitbucketUUID, header('x-hook-uuid')),
         'bitbucket',
-        bitbucketEvent === 'repo:push',
+        bitbucketEvent === 'repo:push' ? 'push' : 'other',
         body,
       );
     }
     return verified(
       hmacMatches(secrets.bitbucketServer, body, header('x-hub-signature'), 'sha256='),
       'bitbucket-server',
-      bitbucketEvent === 'repo:refs_changed',
+      bitbucketEvent === 'repo:refs_changed' ? 'push' : 'other',
       body,
     );
   }
   return { kind: 'ignored', reason: 'not a GitHub, GitLab, Gitea or Bitbucket event' };
 }
 
-function verified(ok: boolean | undefined, provider: string, isPush: boolean, body: Buffer): WebhookResult {
+type EventKind = 'push' | 'pullRequest' | 'other';
+
+function eventKind(event: string | undefined, push: string, pullRequest: string): EventKind {
+  return event === push ? 'push' : event === pullRequest ? 'pullRequest' : 'other';
+}
+
+function verified(ok: boolean | undefined, provider: string, kind: EventKind, body: Buffer): WebhookResult {
   if (ok === undefined) return { kind: 'rejected', reason: `no ${provider} webhook secret is configured` };
   if (!ok) return { kind: 'rejected', reason: `${provider} signature does not match` };
-  if (!isPush) return { kind: 'ignored', reason: `${provider} event is not a push` };
+  if (kind === 'other') return { kind: 'ignored', reason: `${provider} event is not a push or pull request` };
   let payload: unknown;
   try {
     payload = JSON.parse(body.toString('utf8'));
   } catch {
     return { kind: 'rejected', reason: `${provider} payload is not JSON` };
   }
-  return { kind: 'push', provider, repoURLs: repoURLsOf(payload) };
+  if (kind === 'push') return { kind: 'push', provider, repoURLs: repoURLsOf(payload) };
+  const event = pullRequestEventOf(provider as PullRequestEvent['provider'], payload);
+  if ('ignored' in event) return { kind: 'ignored', reason: event.ignored };
+  return { kind: 'pullRequest', provider, event };
 }
 
 /** undefined when no secret is configured; otherwise whether the signature matches. */

@@ -19,6 +19,8 @@ export interface ConformanceCase {
   readonly clustersDir: string | undefined;
   /** Whether the case needs git repositories (repos.yaml). */
   readonly hasRepos: boolean;
+  /** Offline answers of the generators that ask other systems, as `spokes generate` flags. */
+  readonly externalFlags: readonly string[];
   readonly expected: { readonly apps: unknown[] } | { readonly error: string };
 }
 
@@ -47,10 +49,30 @@ function loadCase(dir: string, name: string): ConformanceCase {
     appSetFile: join(dir, 'appset.yaml'),
     clustersDir: existsSync(clustersDir) ? clustersDir : undefined,
     hasRepos: existsSync(join(dir, 'repos.yaml')),
+    externalFlags: externalFlags(dir),
     expected: existsSync(errorFile)
       ? { error: readFileSync(errorFile, 'utf8').trim() }
       : { apps: parseYamlDocuments(readFileSync(expectedFile, 'utf8'), expectedFile) },
   };
+}
+
+/**
+ * This project's cases may also hold `cluster-decisions.yaml` (--cluster-decisions),
+ * `plugins/NAME.yaml` (--plugin NAME=FILE, the plugin's recorded answer) and `scm-fixture.yaml`
+ * (--scm-fixture).
+ */
+function externalFlags(dir: string): string[] {
+  const flags: string[] = [];
+  const decisions = join(dir, 'cluster-decisions.yaml');
+  if (existsSync(decisions)) flags.push('--cluster-decisions', decisions);
+  const plugins = join(dir, 'plugins');
+  if (existsSync(plugins)) {
+    for (const file of readdirSync(plugins).sort())
+      flags.push('--plugin', `${file.replace(/\.ya?ml$|\.json$/, '')}=${join(plugins, file)}`);
+  }
+  const fixture = join(dir, 'scm-fixture.yaml');
+  if (existsSync(fixture)) flags.push('--scm-fixture', fixture);
+  return flags;
 }
 
 /** What the cases compare: apiVersion, kind, the named metadata fields and the whole spec, keyed by name. */

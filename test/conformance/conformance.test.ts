@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { generateFromFiles } from '../../src/cli/generate.ts';
+import { generateFromFiles, parseGenerateArgs } from '../../src/cli/generate.ts';
 import { createCaseRepos } from '../harness/git-repo.ts';
 import { comparable, loadCases, type ConformanceCase } from './cases.ts';
 
@@ -36,7 +36,9 @@ for (const c of cases) {
     after(() => reposDir && rmSync(reposDir, { recursive: true, force: true }));
 
     test('library API', async () => {
+      const external = parseGenerateArgs([c.appSetFile, ...c.externalFlags]);
       const options = {
+        ...(external === 'help' ? {} : external),
         files: [c.appSetFile],
         clustersDir: c.clustersDir ?? EMPTY_DIR,
         repos,
@@ -75,6 +77,7 @@ async function runCli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const args = [BIN, 'generate', c.appSetFile, '--clusters', c.clustersDir ?? EMPTY_DIR, '--output', 'json'];
   for (const [url, path] of repos) args.push('--repo', `${url}=${path}`);
+  args.push(...c.externalFlags);
   try {
     const { stdout, stderr } = await run(process.execPath, args, { cwd: c.dir });
     return { code: 0, stdout, stderr };

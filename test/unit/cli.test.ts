@@ -75,6 +75,7 @@ describe('spokes CLI', () => {
     ['an unknown option', ['generate', good, '--bogus'], /Unknown option '--bogus'/],
     ['a bad --output', ['generate', good, '--output', 'xml'], /--output must be yaml or json, got "xml"/],
     ['a bad --repo', ['generate', good, '--repo', 'nopath'], /--repo expects URL=PATH, got "nopath"/],
+    ['a bad --plugin', ['generate', good, '--plugin', 'nourl'], /--plugin must be NAME=URL, got "nourl"/],
   ];
   for (const [name, argv, text] of usage) {
     test(`usage error: ${name} exits 2`, async () => {
