@@ -37,7 +37,12 @@ export type ErrorCode =
   | 'ClusterExists'
   | 'InvalidLabel'
   | 'ClusterUnreachable'
-  | 'Timeout';
+  | 'Timeout'
+  | 'ChartNotFound'
+  | 'VersionNotFound'
+  | 'Unauthorized'
+  | 'TooLarge'
+  | 'Unsupported';
 
 export interface SpokesErrorOptions {
   readonly path?: readonly string[];
