@@ -56,9 +56,19 @@ const importDirection = [
       'A component imports no other component, nor the process or the CLI above it.',
     ),
   ),
-  ...['api', 'clusters', 'diff', 'git', 'kube', 'observability', 'render', 'template', 'webhook'].map(
-    (room) =>
-      roomRule(room, [...ABOVE, ...COMPONENTS], 'The rooms below the components import none of them.'),
+  ...[
+    'api',
+    'charts',
+    'clusters',
+    'diff',
+    'git',
+    'kube',
+    'observability',
+    'render',
+    'template',
+    'webhook',
+  ].map((room) =>
+    roomRule(room, [...ABOVE, ...COMPONENTS], 'The rooms below the components import none of them.'),
   ),
   roomRule('core', [...ABOVE, ...COMPONENTS], 'The pure core imports no component.', [
     'src/*.ts',

@@ -35,7 +35,8 @@ async function walk(bytes: Buffer, keep: (path: string) => boolean, what: string
       size += entry.size;
       const path = entry.path.replace(/^\.\//, '');
       const top = path.split('/')[0];
-      if (top !== undefined && top !== '' && (path.includes('/') || entry.type === 'Directory')) topFolders.add(top);
+      if (top !== undefined && top !== '' && (path.includes('/') || entry.type === 'Directory'))
+        topFolders.add(top);
       if (entry.type === 'File' && keep(path)) {
         const chunks: Buffer[] = [];
         entry.on('data', (c: Buffer) => chunks.push(c));
@@ -48,13 +49,20 @@ async function walk(bytes: Buffer, keep: (path: string) => boolean, what: string
   try {
     await pipeline(Readable.from([bytes]), parser);
   } catch (err) {
-    throw new SpokesError('RenderFailed', `${what}: not a readable gzipped tar: ${err instanceof Error ? err.message : String(err)}`);
+    throw new SpokesError(
+      'RenderFailed',
+      `${what}: not a readable gzipped tar: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return { files, topFolders, size, entries };
 }
 
 /** The files whose paths `keep` accepts, by path inside the archive. */
-export async function readArchiveFiles(bytes: Buffer, keep: (path: string) => boolean, what: string): Promise<Map<string, Buffer>> {
+export async function readArchiveFiles(
+  bytes: Buffer,
+  keep: (path: string) => boolean,
+  what: string,
+): Promise<Map<string, Buffer>> {
   return (await walk(bytes, keep, what)).files;
 }
 
@@ -62,7 +70,10 @@ export async function readArchiveFiles(bytes: Buffer, keep: (path: string) => bo
 export async function chartFolder(bytes: Buffer, what: string): Promise<string> {
   const { topFolders } = await walk(bytes, () => false, what);
   if (topFolders.size !== 1) {
-    throw new SpokesError('RenderFailed', `${what}: a chart archive holds one folder, this one holds ${topFolders.size}`);
+    throw new SpokesError(
+      'RenderFailed',
+      `${what}: a chart archive holds one folder, this one holds ${topFolders.size}`,
+    );
   }
   return [...topFolders][0]!;
 }
@@ -78,10 +89,18 @@ function escapes(entry: ReadEntry): boolean {
 }
 
 /** Extracts `bytes` into `dest` after checking its size; refuses paths and links leaving `dest`. */
-export async function extractArchive(bytes: Buffer, dest: string, limits: ArchiveLimits, what: string): Promise<void> {
+export async function extractArchive(
+  bytes: Buffer,
+  dest: string,
+  limits: ArchiveLimits,
+  what: string,
+): Promise<void> {
   const listing = await walk(bytes, () => false, what);
   if (listing.size > limits.maxBytes) {
-    throw new SpokesError('TooLarge', `${what}: extracts to ${listing.size} bytes, more than the ${limits.maxBytes} allowed`);
+    throw new SpokesError(
+      'TooLarge',
+      `${what}: extracts to ${listing.size} bytes, more than the ${limits.maxBytes} allowed`,
+    );
   }
   if (listing.entries > (limits.maxEntries ?? 100_000)) {
     throw new SpokesError('TooLarge', `${what}: holds ${listing.entries} entries, more than allowed`);
@@ -92,13 +111,14 @@ export async function extractArchive(bytes: Buffer, dest: string, limits: Archiv
     strict: true,
     noChmod: true,
     filter: (_path, entry) => {
-      if (!('type' in entry) || !escapes(entry as ReadEntry)) return true;
-      refused ??= (entry as ReadEntry).path;
+      if (!('type' in entry) || !escapes(entry)) return true;
+      refused ??= entry.path;
       return false;
     },
   });
   await pipeline(Readable.from([bytes]), unpack);
-  if (refused !== undefined) throw new SpokesError('PathOutsideRepo', `${what}: "${refused}" leaves the archive: refused`);
+  if (refused !== undefined)
+    throw new SpokesError('PathOutsideRepo', `${what}: "${refused}" leaves the archive: refused`);
 }
 
 /** A folder packed as a gzipped tar, its files under `prefix/` when given. */

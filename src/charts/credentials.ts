@@ -73,7 +73,10 @@ function fromData(data: Record<string, string>): ChartCredentials {
 }
 
 /** The credentials for `repoURL`, or undefined when no Secret names it. */
-export function chartCredentialsFor(repoURL: string, secrets: readonly Secret[]): ChartCredentials | undefined {
+export function chartCredentialsFor(
+  repoURL: string,
+  secrets: readonly Secret[],
+): ChartCredentials | undefined {
   const target = chartRepoKey(repoURL);
   const repository = ofType(secrets, 'repository').find((d) => chartRepoKey(d.url ?? '') === target);
   if (repository !== undefined && hasCredentials(repository)) return fromData(repository);

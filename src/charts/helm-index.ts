@@ -26,7 +26,10 @@ export function parseIndex(text: string, what: string): ChartIndex {
   try {
     doc = parse(text, { schema: 'failsafe', maxAliasCount: 1000, uniqueKeys: false });
   } catch (err) {
-    throw new SpokesError('RenderFailed', `${what}: index.yaml does not parse: ${err instanceof Error ? err.message : String(err)}`);
+    throw new SpokesError(
+      'RenderFailed',
+      `${what}: index.yaml does not parse: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (!isRecord(doc) || !isRecord(doc['entries'])) {
     throw new SpokesError('RenderFailed', `${what}: index.yaml has no entries: not a Helm chart repository`);
@@ -39,7 +42,9 @@ export function parseIndex(text: string, what: string): ChartIndex {
       versions.filter(isRecord).flatMap((v) => {
         const version = v['version'];
         if (typeof version !== 'string') return [];
-        const urls = Array.isArray(v['urls']) ? v['urls'].filter((u): u is string => typeof u === 'string') : [];
+        const urls = Array.isArray(v['urls'])
+          ? v['urls'].filter((u): u is string => typeof u === 'string')
+          : [];
         const digest = typeof v['digest'] === 'string' && v['digest'] !== '' ? v['digest'] : undefined;
         return [{ version, urls, ...(digest ? { digest } : {}) }];
       }),

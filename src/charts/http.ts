@@ -52,7 +52,9 @@ function authHeader(auth: HttpAuth): string {
 
 /** The reason a request could not be made, without URLs' userinfo. */
 function networkReason(err: unknown): string {
-  const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+  const code =
+    (err as { code?: unknown; cause?: { code?: unknown } }).code ??
+    (err as { cause?: { code?: unknown } }).cause?.code;
   const message = err instanceof Error ? err.message : String(err);
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }
@@ -137,9 +139,13 @@ export class HttpClient {
       } catch (err) {
         res.body.destroy();
         if (err instanceof SpokesError) throw err;
-        throw new SpokesError('RepoUnreachable', `${options.what}: reading the response failed: ${networkReason(err)}`, {
-          cause: err,
-        });
+        throw new SpokesError(
+          'RepoUnreachable',
+          `${options.what}: reading the response failed: ${networkReason(err)}`,
+          {
+            cause: err,
+          },
+        );
       }
       return { status: res.statusCode, headers: res.headers, body, url: current };
     }

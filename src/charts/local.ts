@@ -32,7 +32,7 @@ export function parseChartRepoMappings(mappings: readonly string[]): Map<string,
   return out;
 }
 
-async function chartYaml(text: string, where: string): Promise<{ name: string; version: string }> {
+function chartYaml(text: string, where: string): { name: string; version: string } {
   const doc = parse(text, { schema: 'failsafe' }) as { name?: unknown; version?: unknown } | null;
   if (typeof doc?.name !== 'string' || typeof doc.version !== 'string') {
     throw new SpokesError('RenderFailed', `${where}: Chart.yaml names no chart name and version`);
@@ -66,13 +66,17 @@ export class LocalCharts {
     for (const name of await readdir(dir)) {
       const path = join(dir, name);
       if (name.endsWith('.tgz')) {
-        const files = await readArchiveFiles(await readFile(path), (p) => /^[^/]+\/Chart\.yaml$/.test(p), path);
+        const files = await readArchiveFiles(
+          await readFile(path),
+          (p) => /^[^/]+\/Chart\.yaml$/.test(p),
+          path,
+        );
         const text = [...files.values()][0];
         if (text === undefined) continue;
-        const meta = await chartYaml(text.toString('utf8'), path);
+        const meta = chartYaml(text.toString('utf8'), path);
         if (meta.name === chart) found.push({ version: meta.version, urls: [], path, folder: false });
       } else if ((await stat(path)).isDirectory() && existsSync(join(path, 'Chart.yaml'))) {
-        const meta = await chartYaml(await readFile(join(path, 'Chart.yaml'), 'utf8'), path);
+        const meta = chartYaml(await readFile(join(path, 'Chart.yaml'), 'utf8'), path);
         if (meta.name === chart) found.push({ version: meta.version, urls: [], path, folder: true });
       }
     }

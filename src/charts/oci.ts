@@ -52,6 +52,12 @@ function nextLink(header: string | string[] | undefined): string | undefined {
   return text === undefined ? undefined : /<([^>]+)>\s*;\s*rel="?next"?/.exec(text)?.[1];
 }
 
+/** Basic credentials of a repository Secret, if it has any. */
+function basicOf(creds: ChartCredentials | undefined): HttpAuth | undefined {
+  if (creds?.username === undefined && creds?.password === undefined) return undefined;
+  return { kind: 'basic', username: creds.username ?? '', password: creds.password ?? new Redacted('') };
+}
+
 function sha256(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
@@ -78,14 +84,27 @@ export class OciClient {
   }
 
   /** A GET on the registry, answering one auth challenge. */
-  async #get(registry: Registry, repository: string, path: string, opts: { accept?: string; maxBytes: number; what: string }) {
+  async #get(
+    registry: Registry,
+    repository: string,
+    path: string,
+    opts: { accept?: string; maxBytes: number; what: string },
+  ) {
     const url = `${this.#base(registry)}${path}`;
     const scope = `repository:${repository}:pull`;
     const cached = this.#tokens.get(this.#tokenKey(registry, scope));
     const auth: HttpAuth | undefined =
-      cached !== undefined && cached.expires > this.#now() ? { kind: 'bearer', token: cached.token } : undefined;
+      cached !== undefined && cached.expires > this.#now()
+        ? { kind: 'bearer', token: cached.token }
+        : undefined;
     const request = (a: HttpAuth | undefined): Promise<HttpResponse> =>
-      this.#http.get(url, { tls: registry.tls, maxBytes: opts.maxBytes, what: opts.what, ...(opts.accept ? { accept: opts.accept } : {}), ...(a ? { auth: a } : {}) });
+      this.#http.get(url, {
+        tls: registry.tls,
+        maxBytes: opts.maxBytes,
+        what: opts.what,
+        ...(opts.accept ? { accept: opts.accept } : {}),
+        ...(a ? { auth: a } : {}),
+      });
     const res = await request(auth);
     if (res.status !== 401) return res;
     const header = res.headers['www-authenticate'];
@@ -95,31 +114,45 @@ export class OciClient {
     return request(retryAuth);
   }
 
-  async #answer(registry: Registry, challenge: Challenge, scope: string, what: string): Promise<HttpAuth | undefined> {
-    const creds = registry.credentials;
-    const basic: HttpAuth | undefined =
-      creds?.username !== undefined || creds?.password !== undefined
-        ? { kind: 'basic', username: creds.username ?? '', password: creds.password ?? new Redacted('') }
-        : undefined;
+  async #answer(
+    registry: Registry,
+    challenge: Challenge,
+    scope: string,
+    what: string,
+  ): Promise<HttpAuth | undefined> {
+    const basic = basicOf(registry.credentials);
     if (challenge.scheme === 'basic') return basic;
-    if (challenge.scheme !== 'bearer' || challenge.params['realm'] === undefined) return undefined;
-    const realm = new URL(challenge.params['realm']);
-    if (challenge.params['service']) realm.searchParams.set('service', challenge.params['service']);
-    realm.searchParams.set('scope', challenge.params['scope'] ?? scope);
-    const res = await this.#http.get(realm.toString(), {
-      tls: registry.tls,
+    const realm = challenge.params['realm'];
+    if (challenge.scheme !== 'bearer' || realm === undefined) return undefined;
+    const url = new URL(realm);
+    if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
+    url.searchParams.set('scope', challenge.params['scope'] ?? scope);
+    const token = await this.#fetchToken(url.toString(), registry.tls, basic, what);
+    this.#tokens.set(this.#tokenKey(registry, scope), {
+      token: token.token,
+      expires: this.#now() + token.lifetimeMs,
+    });
+    return { kind: 'bearer', token: token.token };
+  }
+
+  /** A token from the registry's token service (the realm), asked with the repository's credentials. */
+  async #fetchToken(url: string, tls: TlsSettings, basic: HttpAuth | undefined, what: string) {
+    const res = await this.#http.get(url, {
+      tls,
       maxBytes: 1024 * 1024,
       what: `token for ${what}`,
       ...(basic ? { auth: basic } : {}),
     });
     if (res.status !== 200) throw statusError(res, `${what}: the registry's token service`);
-    const body = JSON.parse(res.body.toString('utf8')) as { token?: string; access_token?: string; expires_in?: number };
+    const body = JSON.parse(res.body.toString('utf8')) as {
+      token?: string;
+      access_token?: string;
+      expires_in?: number;
+    };
     const token = body.token ?? body.access_token;
-    if (token === undefined) throw new SpokesError('Unauthorized', `${what}: the registry's token service sent no token`);
-    const redacted = new Redacted(token);
-    const lifetime = Math.max(10, (body.expires_in ?? 60) - 10) * 1000;
-    this.#tokens.set(this.#tokenKey(registry, scope), { token: redacted, expires: this.#now() + lifetime });
-    return { kind: 'bearer', token: redacted };
+    if (token === undefined)
+      throw new SpokesError('Unauthorized', `${what}: the registry's token service sent no token`);
+    return { token: new Redacted(token), lifetimeMs: Math.max(10, (body.expires_in ?? 60) - 10) * 1000 };
   }
 
   /** Every tag of `repository`, `_` turned back into `+` (Helm's convention for semver metadata). */
@@ -133,7 +166,12 @@ export class OciClient {
       const body = JSON.parse(res.body.toString('utf8')) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []).map((t) => t.replaceAll('_', '+')));
       const next = nextLink(res.headers['link']);
-      path = next === undefined ? undefined : next.startsWith('/') ? next : new URL(next).pathname + new URL(next).search;
+      path =
+        next === undefined
+          ? undefined
+          : next.startsWith('/')
+            ? next
+            : new URL(next).pathname + new URL(next).search;
     }
     return tags;
   }
@@ -141,12 +179,18 @@ export class OciClient {
   /** The manifest of `reference` (a tag or a digest). */
   async manifest(registry: Registry, repository: string, reference: string): Promise<OciManifest> {
     const what = `${registry.host}/${repository}:${reference}`;
-    const res = await this.#get(registry, repository, `/v2/${repository}/manifests/${reference.replaceAll('+', '_')}`, {
-      accept: MANIFEST_ACCEPT,
-      maxBytes: 4 * 1024 * 1024,
-      what,
-    });
-    if (res.status === 404) throw new SpokesError('VersionNotFound', `${what}: no such tag or digest in the registry`);
+    const res = await this.#get(
+      registry,
+      repository,
+      `/v2/${repository}/manifests/${reference.replaceAll('+', '_')}`,
+      {
+        accept: MANIFEST_ACCEPT,
+        maxBytes: 4 * 1024 * 1024,
+        what,
+      },
+    );
+    if (res.status === 404)
+      throw new SpokesError('VersionNotFound', `${what}: no such tag or digest in the registry`);
     if (res.status !== 200) throw statusError(res, what);
     const digest = sha256(res.body);
     if (reference.startsWith('sha256:') && reference !== digest) {
@@ -158,7 +202,10 @@ export class OciClient {
       manifests?: unknown;
     };
     if (body.layers === undefined) {
-      throw new SpokesError('RenderFailed', `${what}: not a single-artifact manifest (an index of ${body.manifests ? 'platforms' : 'nothing'})`);
+      throw new SpokesError(
+        'RenderFailed',
+        `${what}: not a single-artifact manifest (an index of ${body.manifests ? 'platforms' : 'nothing'})`,
+      );
     }
     return { digest, ...(body.config ? { config: body.config } : {}), layers: body.layers };
   }
@@ -179,9 +226,13 @@ export class OciClient {
   /** A blob's bytes, checked against its digest. */
   async blob(registry: Registry, repository: string, digest: string, maxBytes: number): Promise<Buffer> {
     const what = `${registry.host}/${repository}@${digest}`;
-    const res = await this.#get(registry, repository, `/v2/${repository}/blobs/${digest}`, { maxBytes, what });
+    const res = await this.#get(registry, repository, `/v2/${repository}/blobs/${digest}`, {
+      maxBytes,
+      what,
+    });
     if (res.status !== 200) throw statusError(res, what);
-    if (sha256(res.body) !== digest) throw new SpokesError('RenderFailed', `${what}: the content does not match its digest`);
+    if (sha256(res.body) !== digest)
+      throw new SpokesError('RenderFailed', `${what}: the content does not match its digest`);
     return res.body;
   }
 }

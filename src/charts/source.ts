@@ -10,14 +10,28 @@ import { join } from 'node:path';
 import { SpokesError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { packFolder } from './archive.ts';
-import { caFor, chartCredentialsFor, NO_CREDENTIALS, type ChartCredentials, type CredentialSources } from './credentials.ts';
+import {
+  caFor,
+  chartCredentialsFor,
+  NO_CREDENTIALS,
+  repositoryNamed,
+  type ChartCredentials,
+  type CredentialSources,
+} from './credentials.ts';
 import { archiveURL, indexURL, parseIndex, type ChartIndex, type IndexEntry } from './helm-index.ts';
 import { HttpClient, statusError, type HttpAuth, type TlsSettings } from './http.ts';
 import { LocalCharts } from './local.ts';
 import { OciClient, type Registry } from './oci.ts';
 import { RefreshingCache } from './refreshing.ts';
 import { ArchiveStore, type Stored } from './store.ts';
-import type { ChartArchive, ChartRef, ChartSource, ResolvedArtifact, ResolvedChart, ResolveOptions } from './types.ts';
+import type {
+  ChartArchive,
+  ChartRef,
+  ChartSource,
+  ResolvedArtifact,
+  ResolvedChart,
+  ResolveOptions,
+} from './types.ts';
 import { chartRepo, chartRepoKey, ociParts, ociRepository } from './url.ts';
 import { isConstraint, isVersion, maxVersion, pickEntry } from './versions.ts';
 
@@ -53,7 +67,13 @@ interface Access {
 
 function fingerprint(creds: ChartCredentials | undefined): string {
   return createHash('sha256')
-    .update(JSON.stringify([creds?.username ?? '', creds?.password?.reveal() ?? '', creds?.certData?.reveal() ?? '']))
+    .update(
+      JSON.stringify([
+        creds?.username ?? '',
+        creds?.password?.reveal() ?? '',
+        creds?.certData?.reveal() ?? '',
+      ]),
+    )
     .digest('hex')
     .slice(0, 16);
 }
@@ -130,7 +150,10 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
     );
   };
 
-  const indexEntries = async (ref: { repoURL: string; chart: string }, fresh: boolean): Promise<readonly IndexEntry[]> => {
+  const indexEntries = async (
+    ref: { repoURL: string; chart: string },
+    fresh: boolean,
+  ): Promise<readonly IndexEntry[]> => {
     const entries = (await loadIndex(ref.repoURL, fresh)).get(ref.chart);
     if (entries === undefined || entries.length === 0) {
       throw new SpokesError('ChartNotFound', `${chartName(ref)}: no such chart in the repository's index`);
@@ -150,8 +173,12 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
 
   const resolveLocal = async (ref: ChartRef, dir: string): Promise<ResolvedChart> => {
     const entries = await local.entries(dir, ref.chart);
-    if (entries.length === 0) throw new SpokesError('ChartNotFound', `${chartName(ref)}: not found in ${dir} (--chart-repo)`);
-    const version = maxVersion(ref.revision, entries.map((e) => e.version));
+    if (entries.length === 0)
+      throw new SpokesError('ChartNotFound', `${chartName(ref)}: not found in ${dir} (--chart-repo)`);
+    const version = maxVersion(
+      ref.revision,
+      entries.map((e) => e.version),
+    );
     return { repoURL: ref.repoURL, chart: ref.chart, version };
   };
 
@@ -165,11 +192,23 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
     try {
       if (repo.kind === 'http') {
         const entries = await indexEntries(ref, opts.noCache === true);
-        const version = maxVersion(ref.revision, entries.map((e) => e.version));
+        const version = maxVersion(
+          ref.revision,
+          entries.map((e) => e.version),
+        );
         const digest = entries.find((e) => e.version === version)?.digest;
-        return { repoURL: ref.repoURL, chart: ref.chart, version, ...(digest ? { digest: `sha256:${digest}` } : {}) };
+        return {
+          repoURL: ref.repoURL,
+          chart: ref.chart,
+          version,
+          ...(digest ? { digest: `sha256:${digest}` } : {}),
+        };
       }
-      const tags = await listTags(registryOf(ref.repoURL), ociRepository(repo.path, ref.chart), opts.noCache === true);
+      const tags = await listTags(
+        registryOf(ref.repoURL),
+        ociRepository(repo.path, ref.chart),
+        opts.noCache === true,
+      );
       return { repoURL: ref.repoURL, chart: ref.chart, version: maxVersion(ref.revision, tags) };
     } catch (err) {
       throw located(err, chartName(ref));
@@ -189,13 +228,23 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
     const auth = sameHost || passCredentials ? basicAuth(a.credentials) : undefined;
     const what = `archive ${url}`;
     stats.archiveDownloads++;
-    const res = await http.get(url, { tls: a.tls, maxBytes: maxArchiveBytes, what, ...(auth ? { auth } : {}) });
+    const res = await http.get(url, {
+      tls: a.tls,
+      maxBytes: maxArchiveBytes,
+      what,
+      ...(auth ? { auth } : {}),
+    });
     if (res.status !== 200) throw statusError(res, what);
     const digest = `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
     if (entry.digest !== undefined && digest !== `sha256:${entry.digest}`) {
       throw new SpokesError('RenderFailed', `${what}: its digest does not match the index's`);
     }
-    return { label: `${resolved.repoURL} ${resolved.chart} ${entry.version}`, digest, helmChart: true, bytes: res.body };
+    return {
+      label: `${resolved.repoURL} ${resolved.chart} ${entry.version}`,
+      digest,
+      helmChart: true,
+      bytes: res.body,
+    };
   };
 
   const downloadOci = async (registry: Registry, repository: string, reference: string): Promise<Stored> => {
@@ -203,28 +252,47 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
     const layer = oci.contentLayer(manifest, `${registry.host}/${repository}:${reference}`);
     stats.archiveDownloads++;
     const bytes = await oci.blob(registry, repository, layer.digest, maxArchiveBytes);
-    return { label: `${registry.host}/${repository}@${manifest.digest}`, digest: layer.digest, helmChart: layer.helmChart, bytes };
+    return {
+      label: `${registry.host}/${repository}@${manifest.digest}`,
+      digest: layer.digest,
+      helmChart: layer.helmChart,
+      bytes,
+    };
   };
 
   const chartArchive = async (resolved: ResolvedChart, passCredentials: boolean): Promise<ChartArchive> => {
     const dir = local.dirFor(resolved.repoURL);
     if (dir !== undefined) {
       const entry = pickEntry(await local.entries(dir, resolved.chart), resolved.version);
-      if (entry === undefined) throw new SpokesError('VersionNotFound', `no version ${resolved.version} in ${dir}`);
+      if (entry === undefined)
+        throw new SpokesError('VersionNotFound', `no version ${resolved.version} in ${dir}`);
       return { bytes: await local.archive(entry, resolved.chart), helmChart: true };
     }
     const enableOCI = access(resolved.repoURL, '').credentials?.enableOCI ?? false;
     const repo = chartRepo(resolved.repoURL, enableOCI);
-    const key = ArchiveStore.keyOf([repo.kind, chartRepoKey(resolved.repoURL), resolved.chart, resolved.version]);
+    const key = ArchiveStore.keyOf([
+      repo.kind,
+      chartRepoKey(resolved.repoURL),
+      resolved.chart,
+      resolved.version,
+    ]);
     const stored = await store.get(key, resolved.digest, () =>
       repo.kind === 'http'
         ? downloadHttp(resolved, passCredentials)
-        : downloadOci(registryOf(resolved.repoURL), ociRepository(repo.path, resolved.chart), resolved.version),
+        : downloadOci(
+            registryOf(resolved.repoURL),
+            ociRepository(repo.path, resolved.chart),
+            resolved.version,
+          ),
     );
     return { bytes: stored.bytes, helmChart: true };
   };
 
-  const resolveArtifact = async (repoURL: string, revision: string, opts: ResolveOptions = {}): Promise<ResolvedArtifact> => {
+  const resolveArtifact = async (
+    repoURL: string,
+    revision: string,
+    opts: ResolveOptions = {},
+  ): Promise<ResolvedArtifact> => {
     if (local.dirFor(repoURL) !== undefined) return { repoURL, digest: 'local' };
     const registry = registryOf(repoURL);
     const { path } = ociParts(repoURL);
@@ -241,7 +309,8 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
       try {
         return { repoURL, digest: await digestOf(revision) };
       } catch (err) {
-        if (!(err instanceof SpokesError) || err.code !== 'VersionNotFound' || !isConstraint(revision)) throw err;
+        if (!(err instanceof SpokesError) || err.code !== 'VersionNotFound' || !isConstraint(revision))
+          throw err;
         const version = maxVersion(revision, await listTags(registry, path, opts.noCache === true));
         return { repoURL, digest: await digestOf(version) };
       }
@@ -264,6 +333,8 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
     stats,
     resolve,
     resolveArtifact,
+    namedRepository: (name) =>
+      repositoryNamed(name, (options.credentials?.() ?? NO_CREDENTIALS).secrets)?.url,
     async archive(target, archiveOptions) {
       try {
         return 'chart' in target
@@ -279,7 +350,10 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
 
 /** The error with the chart or artifact it concerns named in front. */
 function located(err: unknown, what: string): SpokesError {
-  if (err instanceof SpokesError) return err.detail.includes(what) ? err : new SpokesError(err.code, `${what}: ${err.detail}`, { cause: err });
+  if (err instanceof SpokesError)
+    return err.detail.includes(what)
+      ? err
+      : new SpokesError(err.code, `${what}: ${err.detail}`, { cause: err });
   const detail = err instanceof Error ? err.message : String(err);
   return new SpokesError('RenderFailed', `${what}: ${detail}`, { cause: err });
 }

@@ -49,7 +49,10 @@ export class ArchiveStore {
       await mkdir(this.#dir, { recursive: true });
       const files = (await readdir(this.#dir)).filter((f) => f.endsWith('.tgz'));
       const found = await Promise.all(
-        files.map(async (f) => ({ name: f.slice(0, -4), info: await stat(join(this.#dir, f)).catch(() => undefined) })),
+        files.map(async (f) => ({
+          name: f.slice(0, -4),
+          info: await stat(join(this.#dir, f)).catch(() => undefined),
+        })),
       );
       for (const { name, info } of found.sort((a, b) => (a.info?.mtimeMs ?? 0) - (b.info?.mtimeMs ?? 0))) {
         if (info === undefined) continue;
@@ -89,11 +92,18 @@ export class ArchiveStore {
     return pending;
   }
 
-  async #getOrFetch(key: string, digest: string | undefined, download: () => Promise<Stored>): Promise<Stored> {
+  async #getOrFetch(
+    key: string,
+    digest: string | undefined,
+    download: () => Promise<Stored>,
+  ): Promise<Stored> {
     const held = this.#held.get(key);
     if (held !== undefined) {
       const stored = await this.#read(key);
-      if (stored !== undefined && (digest === undefined || stored.digest === undefined || stored.digest === digest)) {
+      if (
+        stored !== undefined &&
+        (digest === undefined || stored.digest === undefined || stored.digest === digest)
+      ) {
         held.used = ++this.#clock;
         return stored;
       }

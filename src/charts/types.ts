@@ -52,6 +52,8 @@ export interface ChartSource {
   resolve(ref: ChartRef, options?: ResolveOptions): Promise<ResolvedChart>;
   /** An OCI artifact source: `oci://registry/repository` at a tag, digest or constraint. */
   resolveArtifact(repoURL: string, revision: string, options?: ResolveOptions): Promise<ResolvedArtifact>;
+  /** The URL of the repository Secret with this `name` (charts' `@name` dependencies). */
+  namedRepository(name: string): string | undefined;
   /** The archive, from the cache or downloaded once. */
   archive(target: ResolvedChart | ResolvedArtifact, options?: ArchiveOptions): Promise<ChartArchive>;
 }

@@ -21,7 +21,9 @@ export function hasHttpScheme(repoURL: string): boolean {
 export function ociParts(repoURL: string): { registry: string; path: string } {
   const bare = repoURL.trim().replace(SCHEME, '').replace(/\/+$/, '');
   const slash = bare.indexOf('/');
-  return slash < 0 ? { registry: bare, path: '' } : { registry: bare.slice(0, slash), path: bare.slice(slash + 1) };
+  return slash < 0
+    ? { registry: bare, path: '' }
+    : { registry: bare.slice(0, slash), path: bare.slice(slash + 1) };
 }
 
 /** The kind of repository `repoURL` is, given whether its Secret enables OCI. */

@@ -39,7 +39,10 @@ export function maxVersion(revision: string, versions: readonly string[]): strin
   } catch (err) {
     if (versions.includes(revision)) return revision;
     const detail = err instanceof Error ? err.message : String(err);
-    throw new SpokesError('VersionNotFound', `"${revision}" is not a version or a semver constraint: ${detail}`);
+    throw new SpokesError(
+      'VersionNotFound',
+      `"${revision}" is not a version or a semver constraint: ${detail}`,
+    );
   }
   let best: Version | undefined;
   for (const text of versions) {

@@ -68,6 +68,13 @@ export const SECRETS: ResourceType = {
   plural: 'secrets',
   namespaced: true,
 };
+export const CONFIG_MAPS: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+};
 export const EVENTS: ResourceType = {
   group: '',
   version: 'v1',

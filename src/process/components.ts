@@ -1,5 +1,6 @@
 /** The components `--components` asks for, built on what the process shares. */
 import type { Registry } from 'prom-client';
+import type { ChartSource } from '../charts/index.ts';
 import type { GitRepoSource } from '../git/index.ts';
 import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
@@ -14,6 +15,7 @@ export interface Shared {
   readonly config: ControllerConfig;
   readonly hub: KubeClient;
   readonly repos: GitRepoSource;
+  readonly charts: ChartSource;
   readonly metrics: Registry;
   readonly log: Logger;
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
@@ -24,6 +26,8 @@ export interface BuiltComponents {
   readonly components: readonly Component[];
   /** Repository and repo-creds Secrets from whichever component watches them (git credentials). */
   readonly repositorySecrets: () => ReturnType<HubController['repositorySecrets']>;
+  /** argocd-tls-certs-cm's CA certificates by host (from the sync, the one component rendering charts). */
+  readonly tlsCertificates: () => Record<string, string>;
 }
 
 export function buildComponents(shared: Shared): BuiltComponents {
@@ -46,6 +50,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         hub,
         namespace: config.namespace,
         repos,
+        charts: shared.charts,
         tools: {
           searchPath: shared.toolSearchPath,
           ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
@@ -62,5 +67,6 @@ export function buildComponents(shared: Shared): BuiltComponents {
   return {
     components: [appSets, sync].filter((c) => c !== undefined),
     repositorySecrets: () => secretsFrom?.repositorySecrets() ?? [],
+    tlsCertificates: () => sync?.tlsCertificates() ?? {},
   };
 }

@@ -51,7 +51,7 @@ describe('source type', () => {
       () => explicitType({ repoURL: 'r', helm: {}, kustomize: {} }),
       /multiple application sources defined: Kustomize,Helm/,
     );
-    assert.throws(() => explicitType({ repoURL: 'r', plugin: {} }), code('InvalidSpec'));
+    assert.throws(() => explicitType({ repoURL: 'r', plugin: {} }), code('Unsupported'));
   });
 });
 

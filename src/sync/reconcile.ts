@@ -18,8 +18,10 @@ import type { ClusterCache } from './live-cache.ts';
 import { runSync, type OperationOutcome } from './operation.ts';
 import { parseDurationMs } from './options.ts';
 import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts';
-import type { Renderer } from '../render/index.ts';
+import { renderSources, type Renderer } from '../render/index.ts';
 import {
+  deployedFields,
+  joinedRevision,
   statusChanged,
   historyEntry,
   type AppStatus,
@@ -89,8 +91,14 @@ interface Prepared {
   readonly dest: ResolvedDestination;
   readonly cache: ClusterCache;
   readonly targets: Target[];
+  /** The revisions joined (what automated sync compares); `revisions` has one per source. */
   readonly revision: string;
+  readonly revisions: readonly string[];
   readonly sourceType: string;
+  /** `spec.sources` is used: status reports `revisions` and `sources`, as Argo CD does. */
+  readonly multiSource: boolean;
+  /** Objects rendered more than once (the last one is kept), as Argo CD's warning words them. */
+  readonly repeated: readonly string[];
 }
 
 class ConditionError extends Error {
@@ -102,6 +110,7 @@ class ConditionError extends Error {
 }
 
 const FINALIZER_POLL_MS = 500;
+const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
 
 /** One reconcile of one Application: what every step needs. */
 interface Run {
@@ -154,10 +163,16 @@ async function prepare(run: Run): Promise<Prepared> {
   const { app, deps } = run;
   const { project, dest, sources } = placement(run);
   const namespace = app.spec.destination.namespace ?? '';
-  const rendered = await renderSources(run, sources);
+  const rendered = await renderAll(run, sources);
   let targets: Target[];
+  const repeated: string[] = [];
   try {
-    targets = await prepareTargets(dest.client, rendered.objects, { instance: run.instance, namespace });
+    targets = await prepareTargets(dest.client, rendered.objects, {
+      instance: run.instance,
+      namespace,
+      onRepeated: (key, count) =>
+        repeated.push(`Resource ${key} appeared ${count} times among application resources.`),
+    });
   } catch (err) {
     throw new ConditionError('ComparisonError', messageOf(err));
   }
@@ -171,7 +186,16 @@ async function prepare(run: Run): Promise<Prepared> {
     throw new ConditionError('ComparisonError', `${where}: ${messageOf(err)}`);
   }
   if (!cache.connected) throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
-  return { dest, cache, targets, revision: rendered.revision, sourceType: rendered.sourceType };
+  return {
+    dest,
+    cache,
+    targets,
+    revision: rendered.revisions.join(','),
+    revisions: rendered.revisions,
+    sourceType: rendered.sourceType,
+    multiSource: app.spec.sources !== undefined && app.spec.sources.length > 0,
+    repeated,
+  };
 }
 
 /** The project, destination and sources, checked against each other. */
@@ -195,7 +219,13 @@ function placement(run: Run): {
   } catch (err) {
     throw new ConditionError('InvalidSpecError', messageOf(err));
   }
-  const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
+  if ((app.spec as { sourceHydrator?: unknown }).sourceHydrator !== undefined) {
+    throw new ConditionError(
+      'InvalidSpecError',
+      "spec.sourceHydrator (Argo CD's source hydrator) is not supported by Spokes: hydrate the manifests into git and point spec.source at them",
+    );
+  }
+  const sources = app.spec.sources?.length ? app.spec.sources : app.spec.source ? [app.spec.source] : [];
   if (sources.length === 0) {
     throw new ConditionError('InvalidSpecError', 'spec.source or spec.sources is required');
   }
@@ -205,30 +235,23 @@ function placement(run: Run): {
   return { project, dest, sources };
 }
 
-async function renderSources(
+/** Every source rendered; a failure is a ComparisonError naming the source, never a prune. */
+async function renderAll(
   run: Run,
   sources: readonly ApplicationSource[],
-): Promise<{ objects: KubeObject[]; revision: string; sourceType: string }> {
-  const objects: KubeObject[] = [];
-  const revisions: string[] = [];
-  let sourceType = '';
-  const namespace = run.app.spec.destination.namespace ?? '';
-  for (const source of sources) {
-    // A source that only names values files for others (`ref`) renders nothing itself.
-    if (source.ref !== undefined && source.path === undefined && source.chart === undefined) continue;
-    try {
-      const rendered = await run.deps.renderer.render({ source, appName: run.app.metadata.name, namespace });
-      objects.push(...rendered.objects);
-      revisions.push(rendered.revision.commit);
-      sourceType ||= rendered.type;
-    } catch (err) {
-      throw new ConditionError(
-        'ComparisonError',
-        `failed to render ${source.repoURL} ${source.path ?? ''}: ${messageOf(err)}`,
-      );
-    }
+): Promise<{ objects: KubeObject[]; revisions: string[]; sourceType: string }> {
+  const { app } = run;
+  try {
+    const rendered = await renderSources(run.deps.renderer, {
+      sources,
+      appName: app.metadata.name,
+      namespace: app.spec.destination.namespace ?? '',
+      noCache: app.metadata.annotations?.[REFRESH_ANNOTATION] === 'hard',
+    });
+    return { ...rendered, sourceType: rendered.types.find((t) => t !== '') ?? '' };
+  } catch (err) {
+    throw new ConditionError('ComparisonError', `Failed to load target state: ${messageOf(err)}`);
   }
-  return { objects, revision: revisions.join(','), sourceType };
 }
 
 function uniqueTypes<T extends { group: string; version: string; plural: string }>(types: readonly T[]): T[] {
@@ -300,7 +323,7 @@ function automatedOperation(
     syncOptions,
     retry: policy.retry,
     record: {
-      sync: { revision: prepared.revision, prune, syncOptions },
+      sync: { ...revisionOnly(deployedFields(app.spec, prepared.revisions)), prune, syncOptions },
       initiatedBy: { automated: true },
       ...(policy.retry ? { retry: policy.retry } : {}),
     },
@@ -313,8 +336,8 @@ function automatedOperation(
  */
 function automatedMayRun(last: OperationState | undefined, revision: string, selfHeal: boolean): boolean {
   const initiatedBy = last?.operation?.['initiatedBy'] as { automated?: boolean } | undefined;
-  if (initiatedBy?.automated !== true || last?.syncResult?.revision !== revision) return true;
-  return last.phase === 'Succeeded' && selfHeal;
+  if (initiatedBy?.automated !== true || joinedRevision(last?.syncResult) !== revision) return true;
+  return last?.phase === 'Succeeded' && selfHeal;
 }
 
 async function runWithRetry(
@@ -367,8 +390,12 @@ function buildStatus(
   const { prepared, comparison, outcome } = state;
   const previous = app.status ?? {};
   const at = now(deps).toISOString();
-  const source = app.spec.source ?? app.spec.sources?.[0];
-  const conditions: Condition[] = [];
+  const deployed = deployedFields(app.spec, prepared.revisions);
+  const conditions: Condition[] = prepared.repeated.map((message) => ({
+    type: 'RepeatedResourceWarning',
+    message,
+    lastTransitionTime: at,
+  }));
   let operationState = previous.operationState;
   let history = previous.history ?? [];
   if (outcome !== undefined) {
@@ -377,20 +404,15 @@ function buildStatus(
       operation: op,
       phase: result.phase,
       message: result.message,
-      syncResult: {
-        resources: [...result.resources],
-        revision: prepared.revision,
-        ...(source ? { source } : {}),
-      },
+      syncResult: { resources: [...result.resources], ...deployed },
       startedAt,
       finishedAt: at,
     };
     if (result.phase === 'Succeeded') {
       const limit = app.spec.revisionHistoryLimit ?? 10;
-      history = [
-        ...history,
-        historyEntry(history, { revision: prepared.revision, source, startedAt, deployedAt: at }),
-      ].slice(-Math.max(limit, 1));
+      history = [...history, historyEntry(history, { deployed, startedAt, deployedAt: at })].slice(
+        -Math.max(limit, 1),
+      );
     } else {
       conditions.push({ type: 'SyncError', message: result.message, lastTransitionTime: at });
     }
@@ -399,8 +421,8 @@ function buildStatus(
     ...previous,
     sync: {
       status: comparison.status,
-      revision: prepared.revision,
-      comparedTo: { ...(source ? { source } : {}), destination: app.spec.destination },
+      ...revisionOnly(deployed),
+      comparedTo: { ...sourceOnly(deployed), destination: app.spec.destination },
     },
     health: comparison.health,
     resources: comparison.resources.map(resourceStatusEntry),
@@ -410,6 +432,19 @@ function buildStatus(
     reconciledAt: at,
     conditions: keepTransitionTimes(previous.conditions ?? [], conditions),
   };
+}
+
+/** `revision` or `revisions` of the deployed fields. */
+function revisionOnly(
+  d: ReturnType<typeof deployedFields>,
+): { revision: string } | { revisions: readonly string[] } {
+  return 'revisions' in d ? { revisions: d.revisions } : { revision: d.revision };
+}
+
+/** `source` or `sources` of the deployed fields. */
+function sourceOnly(d: ReturnType<typeof deployedFields>): Record<string, unknown> {
+  if ('sources' in d) return { sources: d.sources };
+  return d.source ? { source: d.source } : {};
 }
 
 function unknownStatus(run: Run, err: unknown): AppStatus {
@@ -459,9 +494,13 @@ async function writeStatus(run: Run, status: AppStatus, clearOperation: boolean)
   const stale =
     previous.reconciledAt === undefined ||
     now(deps).getTime() - Date.parse(previous.reconciledAt) >= deps.resyncMs;
-  if (!clearOperation && !stale && !statusChanged(previous, status)) return;
+  // A refresh request (`argocd.argoproj.io/refresh`) is served once, then removed, as Argo CD does.
+  const refreshed = app.metadata.annotations?.[REFRESH_ANNOTATION] !== undefined;
+  if (!clearOperation && !refreshed && !stale && !statusChanged(previous, status)) return;
   const patch: unknown[] = [{ op: 'add', path: '/status', value: status }];
   if (clearOperation) patch.push({ op: 'remove', path: '/operation' });
+  if (refreshed)
+    patch.push({ op: 'remove', path: `/metadata/annotations/${REFRESH_ANNOTATION.replace('/', '~1')}` });
   const written = await deps.hub.patch<KubeObject>(
     APPLICATIONS,
     { namespace: app.metadata.namespace, name: app.metadata.name },
