@@ -50,8 +50,14 @@ function authHeader(auth: HttpAuth): string {
   return `Basic ${Buffer.from(`${auth.username}:${auth.password.reveal()}`).toString('base64')}`;
 }
 
+const TLS_CODES = /^(ERR_TLS_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
+
 /** The reason a request could not be made, without URLs' userinfo. */
 function networkReason(err: unknown): string {
+  const tlsCode = (err as { code?: unknown }).code;
+  if (typeof tlsCode === 'string' && TLS_CODES.test(tlsCode)) {
+    return `TLS: the server's certificate is not trusted (${tlsCode}): add its CA to argocd-tls-certs-cm, or set insecure: "true" in its repository Secret`;
+  }
   const code =
     (err as { code?: unknown; cause?: { code?: unknown } }).code ??
     (err as { cause?: { code?: unknown } }).cause?.code;
