@@ -4,7 +4,7 @@
  * bound, and failures turned into typed errors that name what was asked for, never a credential.
  */
 import { createHash } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { SpokesError } from '../errors.ts';
 import type { Redacted } from '../redact.ts';
 import { displayChartURL } from './url.ts';
@@ -79,31 +79,35 @@ async function readBounded(body: AsyncIterable<Uint8Array>, maxBytes: number, wh
 }
 
 export class HttpClient {
-  readonly #agents = new Map<string, Agent>();
+  readonly #agents = new Map<string, Dispatcher>();
   readonly #timeoutMs: number;
+  readonly #proxy: string | undefined;
 
-  constructor(options: { readonly timeoutMs?: number } = {}) {
+  /** `proxy`: an HTTP(S) proxy every request goes through (`http://proxy:3128`). */
+  constructor(options: { readonly timeoutMs?: number; readonly proxy?: string } = {}) {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#proxy = options.proxy;
   }
 
   /** One pool per TLS setting; keyed by a digest so no key material sits in map keys. */
-  #agent(tls: TlsSettings): Agent {
+  #agent(tls: TlsSettings): Dispatcher {
     const key = createHash('sha256')
       .update(JSON.stringify([tls.ca ?? '', tls.cert?.reveal() ?? '', tls.key?.reveal() ?? '', tls.insecure]))
       .digest('hex');
     let agent = this.#agents.get(key);
     if (agent === undefined) {
-      agent = new Agent({
-        connect: {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          ...(tls.cert ? { cert: tls.cert.reveal() } : {}),
-          ...(tls.key ? { key: tls.key.reveal() } : {}),
-          rejectUnauthorized: !tls.insecure,
-          timeout: Math.min(this.#timeoutMs, 15_000),
-        },
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      });
+      const connect = {
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert ? { cert: tls.cert.reveal() } : {}),
+        ...(tls.key ? { key: tls.key.reveal() } : {}),
+        rejectUnauthorized: !tls.insecure,
+        timeout: Math.min(this.#timeoutMs, 15_000),
+      };
+      const timeouts = { headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs };
+      agent =
+        this.#proxy === undefined
+          ? new Agent({ connect, ...timeouts })
+          : new ProxyAgent({ uri: this.#proxy, requestTls: connect, ...timeouts });
       this.#agents.set(key, agent);
     }
     return agent;

@@ -50,6 +50,8 @@ export interface ChartSourceOptions {
   readonly credentials?: () => CredentialSources;
   /** `--chart-repo URL=DIR` mappings (normalized URL → folder). */
   readonly localRepos?: ReadonlyMap<string, string>;
+  /** An HTTP(S) proxy for every chart repository and registry request. */
+  readonly proxy?: string;
   readonly log?: Logger;
   readonly now?: () => number;
 }
@@ -92,7 +94,7 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
   const refreshMs = (options.refreshSeconds ?? 180) * 1000;
   const maxIndexBytes = options.maxIndexBytes ?? 256 * 1024 * 1024;
   const maxArchiveBytes = options.maxArchiveBytes ?? 256 * 1024 * 1024;
-  const http = new HttpClient();
+  const http = new HttpClient(options.proxy ? { proxy: options.proxy } : {});
   const oci = new OciClient(http, options.now);
   const local = new LocalCharts(options.localRepos ?? new Map());
   const store = new ArchiveStore({

@@ -71,6 +71,7 @@ export async function renderApp(app: Application, renderer: Renderer): Promise<K
   const namespace = spec.destination.namespace;
   const rendered = await renderSources(renderer, {
     sources,
+    multiSource: (spec.sources?.length ?? 0) > 0,
     appName: app.metadata.name,
     ...(namespace ? { namespace } : {}),
   });

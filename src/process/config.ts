@@ -80,6 +80,10 @@ export const controllerFlags: FlagSpecs = {
     type: 'string',
     help: 'the largest index.yaml or tag list read, in MiB (default 256); larger ones are refused',
   },
+  'chart-proxy': {
+    type: 'string',
+    help: 'an HTTP(S) proxy for chart repositories and OCI registries (http://proxy:3128; default none)',
+  },
   'chart-repo': {
     type: 'string',
     multiple: true,
@@ -130,6 +134,7 @@ export const controllerConfigSchema = z.strictObject({
   'chart-cache-max-mb': positiveInt(1024),
   'chart-index-refresh-seconds': positiveInt(180),
   'chart-max-index-mb': positiveInt(256),
+  'chart-proxy': z.url().optional(),
   'chart-repo': z.array(z.string().regex(/^.+=.+$/, 'expected URL=DIR')).default([]),
   'kustomize-path': z.string().optional(),
   'helm-path': z.string().optional(),

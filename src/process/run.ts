@@ -42,6 +42,7 @@ export async function runController(
     refreshSeconds: config['chart-index-refresh-seconds'],
     maxIndexBytes: config['chart-max-index-mb'] * 1024 * 1024,
     localRepos: parseChartRepoMappings(config['chart-repo']),
+    ...(config['chart-proxy'] ? { proxy: config['chart-proxy'] } : {}),
     credentials: () => ({ secrets: secrets.from?.() ?? [], tlsCerts: secrets.tlsCerts?.() ?? {} }),
     log: log.child({ component: 'charts' }),
   });

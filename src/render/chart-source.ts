@@ -108,9 +108,10 @@ export async function renderOciArtifact(ctx: ChartContext, request: RenderReques
     `OCI artifact ${source.repoURL}@${resolved.digest}`,
   );
   const valueFiles = (source.helm as { valueFiles?: string[] } | undefined)?.valueFiles ?? [];
-  const refs = valueFiles.some((f) => f.startsWith('$'))
-    ? await new RefResolver(ctx.repos, request.refSources ?? new Map()).commitsFor(valueFiles)
-    : [];
+  const refs =
+    request.refSources !== undefined && valueFiles.some((f) => f.startsWith('$'))
+      ? await new RefResolver(ctx.repos, request.refSources).commitsFor(valueFiles)
+      : [];
   const key = JSON.stringify([
     'oci',
     source.repoURL,

@@ -72,8 +72,6 @@ export function valueFilePath(appPath: string, file: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) {
     throw new SpokesError('InvalidSpec', `helm value file "${file}": remote value files are not supported`);
   }
-  if (file.startsWith('$'))
-    throw new SpokesError('InvalidSpec', `helm value file "${file}": $ref sources are not supported`);
   const joined = file.startsWith('/')
     ? posix.normalize(file.slice(1))
     : posix.normalize(posix.join(appPath, file));
@@ -115,7 +113,7 @@ async function valueFileArgs(input: ValueFileInput): Promise<string[]> {
   const args: string[] = [];
   const seen = new Set<string>();
   for (const [index, file] of (options.valueFiles ?? []).entries()) {
-    const key = file.startsWith('$') ? file : valueFilePath(input.appPath, file);
+    const key = file.startsWith('$') && input.refs !== undefined ? file : valueFilePath(input.appPath, file);
     if (seen.has(key)) continue;
     seen.add(key);
     const path = await valueFileOnDisk(input, file, index);

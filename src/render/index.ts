@@ -23,13 +23,13 @@ import { buildDependencies } from './helm-deps.ts';
 import { helmOptionsSchema, renderHelm, type HelmOptions } from './helm.ts';
 import { kustomizeOptionsSchema, renderKustomize, type KustomizeOptions } from './kustomize.ts';
 import { kustomizeBuildFor, NO_KUSTOMIZE_SETTINGS, type KustomizeSettings } from './kustomize-settings.ts';
-import { RefResolver, type RefSources } from './refs.ts';
+import { RefResolver, refSourceFor, type RefSources } from './refs.ts';
 import type { ToolOptions } from './tools.ts';
 
 export { type ToolOptions } from './tools.ts';
 export { kustomizeSettingsFrom, type KustomizeSettings } from './kustomize-settings.ts';
 export { refSourcesOf, type RefSources } from './refs.ts';
-export { renderSources, type RenderedApp, type SourcesRequest } from './sources.ts';
+export { checkSources, renderSources, type RenderedApp, type SourcesRequest } from './sources.ts';
 
 export type SourceType = 'Directory' | 'Kustomize' | 'Helm';
 
@@ -44,7 +44,10 @@ export interface RenderRequest {
   readonly appName: string;
   /** The destination namespace (Helm's default release namespace). */
   readonly namespace?: string;
-  /** The Application's ref sources (`spec.sources[].ref`), keyed `$name`, for `$name/...` value files. */
+  /**
+   * A multi-source Application's ref sources (`spec.sources[].ref`), keyed `$name`, for `$name/...`
+   * value files; undefined for a single source, whose `$...` value files are plain paths.
+   */
   readonly refSources?: RefSources;
   /** Skip cached chart indexes and tag lists (a hard refresh). */
   readonly noCache?: boolean;
@@ -130,6 +133,29 @@ function parseOptions<T>(schema: z.ZodType<T>, value: unknown, field: string): T
   return parsed.data;
 }
 
+/**
+ * A source checked without fetching anything: its type blocks (one at most, no plugin), their
+ * options, a chart's targetRevision, and the ref sources its `$ref` value files name. What passes
+ * can only fail later for want of its repository, chart or files.
+ */
+export function checkSource(source: ApplicationSource, refs: RefSources | undefined): void {
+  const type = explicitType(source);
+  if (source.chart) {
+    if (!source.targetRevision) {
+      throw new SpokesError('InvalidSpec', 'spec.source.targetRevision is required if the manifest source is a helm chart');
+    }
+    if (type !== undefined && type !== 'Helm') {
+      throw new SpokesError('InvalidSpec', `source.${type.toLowerCase()} cannot apply to a Helm chart source`);
+    }
+  }
+  if (source.helm !== undefined) {
+    const helm = parseOptions(helmOptionsSchema, source.helm, 'helm');
+    if (refs !== undefined) for (const file of helm.valueFiles ?? []) if (file.startsWith('$')) refSourceFor(file, refs);
+  }
+  if (source.kustomize !== undefined) parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize');
+  if (source.directory !== undefined) parseOptions(directorySchema, source.directory, 'directory');
+}
+
 /** Renders one source of a known type from a tree on disk or in git. */
 export interface TreeRender {
   readonly reader: RepoSource;
@@ -196,7 +222,7 @@ export async function runPlan(
         appName: request.appName,
         ...(request.namespace ? { namespace: request.namespace } : {}),
       };
-      const refs = new RefResolver(ctx.repos, request.refSources ?? new Map());
+      const refs = request.refSources === undefined ? undefined : new RefResolver(ctx.repos, request.refSources);
       return tree.withRoot((root) =>
         renderHelm(
           root,
@@ -204,7 +230,7 @@ export async function runPlan(
           {
             options,
             context,
-            refs,
+            ...(refs ? { refs } : {}),
             ...(ctx.charts
               ? {
                   buildDependencies: (dir: string) =>
@@ -226,10 +252,10 @@ export async function refCommits(
   p: Plan,
   at?: RepoRevision,
 ): Promise<string[]> {
-  if (p.type !== 'Helm') return [];
+  if (p.type !== 'Helm' || request.refSources === undefined) return [];
   const files = (p.options as HelmOptions).valueFiles ?? [];
   if (!files.some((f) => f.startsWith('$'))) return [];
-  const refs = new RefResolver(ctx.repos, request.refSources ?? new Map());
+  const refs = new RefResolver(ctx.repos, request.refSources);
   if (at !== undefined) await refs.checkSameRepository(files, at);
   return refs.commitsFor(files);
 }

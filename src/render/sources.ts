@@ -7,11 +7,13 @@
 import type { ApplicationSource } from '../api/application.ts';
 import { SpokesError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
-import type { Renderer, SourceType } from './index.ts';
+import { checkSource, type Renderer, type SourceType } from './index.ts';
 import { refSourcesOf } from './refs.ts';
 
 export interface SourcesRequest {
   readonly sources: readonly ApplicationSource[];
+  /** The sources come from `spec.sources` (even just one): `$name/...` files name ref sources. */
+  readonly multiSource: boolean;
   readonly appName: string;
   readonly namespace?: string;
   readonly noCache?: boolean;
@@ -42,9 +44,26 @@ export function describeSource(source: ApplicationSource, index: number, multipl
   return `${multiple ? `spec.sources[${index}]` : 'spec.source'} (${source.repoURL}${what ? ` ${what}` : ''})`;
 }
 
+/** Every source checked before anything is fetched; the first bad one is the error, named. */
+export function checkSources(sources: readonly ApplicationSource[], multiSource: boolean): void {
+  const refSources = multiSource ? refSourcesOf(sources) : undefined;
+  sources.forEach((source, index) => {
+    try {
+      checkSource(source, refSources);
+    } catch (err) {
+      if (!(err instanceof SpokesError)) throw err;
+      throw new SpokesError(err.code, `${describeSource(source, index, multiSource)}: ${err.detail}`, {
+        cause: err,
+      });
+    }
+  });
+}
+
 export async function renderSources(renderer: Renderer, request: SourcesRequest): Promise<RenderedApp> {
-  const multiple = request.sources.length > 1;
-  const refSources = refSourcesOf(request.sources);
+  const multiple = request.multiSource;
+  // As in Argo CD, only a multi-source Application's `$name/...` value files name ref sources.
+  const refSources = multiple ? refSourcesOf(request.sources) : undefined;
+  checkSources(request.sources, multiple);
   const results = await Promise.all(
     request.sources.map(async (source, index) => {
       try {
@@ -59,13 +78,17 @@ export async function renderSources(renderer: Renderer, request: SourcesRequest)
           source,
           appName: request.appName,
           ...(request.namespace ? { namespace: request.namespace } : {}),
-          refSources,
+          ...(refSources ? { refSources } : {}),
           ...(request.noCache ? { noCache: true } : {}),
         });
       } catch (err) {
         const where = describeSource(source, index, multiple);
-        if (err instanceof SpokesError)
-          throw new SpokesError(err.code, `${where}: ${err.detail}`, { cause: err });
+        if (err instanceof SpokesError) {
+          // A network failure says so in words, whichever layer found it.
+          const unreachable =
+            err.code === 'RepoUnreachable' && !/unreachable/i.test(err.detail) ? 'unreachable: ' : '';
+          throw new SpokesError(err.code, `${where}: ${unreachable}${err.detail}`, { cause: err });
+        }
         throw new SpokesError(
           'RenderFailed',
           `${where}: ${err instanceof Error ? err.message : String(err)}`,

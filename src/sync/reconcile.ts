@@ -244,6 +244,7 @@ async function renderAll(
   try {
     const rendered = await renderSources(run.deps.renderer, {
       sources,
+      multiSource: (app.spec.sources?.length ?? 0) > 0,
       appName: app.metadata.name,
       namespace: app.spec.destination.namespace ?? '',
       noCache: app.metadata.annotations?.[REFRESH_ANNOTATION] === 'hard',
