@@ -25,6 +25,9 @@ interface Listing {
 
 /** Walks every entry; keeps the bytes of those `keep` asks for. */
 async function walk(bytes: Buffer, keep: (path: string) => boolean, what: string): Promise<Listing> {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    throw new SpokesError('RenderFailed', `${what}: not a readable gzipped tar (no gzip header)`);
+  }
   const files = new Map<string, Buffer>();
   const topFolders = new Set<string>();
   let size = 0;

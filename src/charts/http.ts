@@ -50,7 +50,8 @@ function authHeader(auth: HttpAuth): string {
   return `Basic ${Buffer.from(`${auth.username}:${auth.password.reveal()}`).toString('base64')}`;
 }
 
-const TLS_CODES = /^(ERR_TLS_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
+const TLS_CODES =
+  /^(ERR_TLS_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
 
 /** The reason a request could not be made, without URLs' userinfo. */
 function networkReason(err: unknown): string {

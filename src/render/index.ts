@@ -142,15 +142,22 @@ export function checkSource(source: ApplicationSource, refs: RefSources | undefi
   const type = explicitType(source);
   if (source.chart) {
     if (!source.targetRevision) {
-      throw new SpokesError('InvalidSpec', 'spec.source.targetRevision is required if the manifest source is a helm chart');
+      throw new SpokesError(
+        'InvalidSpec',
+        'spec.source.targetRevision is required if the manifest source is a helm chart',
+      );
     }
     if (type !== undefined && type !== 'Helm') {
-      throw new SpokesError('InvalidSpec', `source.${type.toLowerCase()} cannot apply to a Helm chart source`);
+      throw new SpokesError(
+        'InvalidSpec',
+        `source.${type.toLowerCase()} cannot apply to a Helm chart source`,
+      );
     }
   }
   if (source.helm !== undefined) {
     const helm = parseOptions(helmOptionsSchema, source.helm, 'helm');
-    if (refs !== undefined) for (const file of helm.valueFiles ?? []) if (file.startsWith('$')) refSourceFor(file, refs);
+    if (refs !== undefined)
+      for (const file of helm.valueFiles ?? []) if (file.startsWith('$')) refSourceFor(file, refs);
   }
   if (source.kustomize !== undefined) parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize');
   if (source.directory !== undefined) parseOptions(directorySchema, source.directory, 'directory');
@@ -222,7 +229,8 @@ export async function runPlan(
         appName: request.appName,
         ...(request.namespace ? { namespace: request.namespace } : {}),
       };
-      const refs = request.refSources === undefined ? undefined : new RefResolver(ctx.repos, request.refSources);
+      const refs =
+        request.refSources === undefined ? undefined : new RefResolver(ctx.repos, request.refSources);
       return tree.withRoot((root) =>
         renderHelm(
           root,

@@ -13,13 +13,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 export type BinaryName =
-  | 'kube-apiserver'
-  | 'kube-controller-manager'
-  | 'kubectl'
-  | 'etcd'
-  | 'kustomize'
-  | 'helm'
-  | 'registry';
+  'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'etcd' | 'kustomize' | 'helm' | 'registry';
 export type Binaries = Record<BinaryName, string>;
 
 interface Tool {
