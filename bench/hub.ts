@@ -3,7 +3,8 @@
  *  1. 100 cluster Secrets and 100 ApplicationSets (clusters generator) → 10,000 Applications:
  *     time from creating the ApplicationSets to every Application present.
  *  2. A steady-state minute with no change: writes to the apiserver (target 0) and controller CPU
- *     (target under 5% of one core).
+ *     (target under 5% of one core). Then a minute of no-op reconciles (a cluster Secret annotation
+ *     touched every 10 s re-runs all 100 ApplicationSets): hub writes per minute (target 0).
  *  3. Relabel 10 of the 100 cluster Secrets out of the selector: time until the hub matches
  *     (1,000 Applications deleted).
  *
@@ -16,6 +17,7 @@ import { createHubMetrics } from '../src/hub/metrics.ts';
 import { KubeClient } from '../src/kube/client.ts';
 import { APPLICATION_SETS, APPLICATIONS, NAMESPACES, SECRETS, type KubeObject } from '../src/kube/types.ts';
 import { silentLogger } from '../src/log.ts';
+import { writesBetween, writesByResource } from '../test/harness/apiserver-metrics.ts';
 import { pollUntil, startHarness } from '../test/harness/index.ts';
 
 const { values } = parseArgs({ options: { 'steady-seconds': { type: 'string', default: '60' } } });
@@ -30,6 +32,7 @@ try {
   for (let i = 0; i < CLUSTERS; i++) await client.create(SECRETS, clusterSecret(i));
 
   let writes = 0;
+  let reconciles = 0;
   const metrics = createHubMetrics(new Registry());
   const controller = new HubController({
     client,
@@ -44,6 +47,10 @@ try {
       countWrite: (verb) => {
         writes++;
         metrics.countWrite(verb);
+      },
+      observeReconcile: (outcome) => {
+        reconciles++;
+        metrics.observeReconcile(outcome);
       },
     },
   });
@@ -66,6 +73,28 @@ try {
   const cpuPercent = ((cpu.user + cpu.system) / 1e6 / steadySeconds) * 100;
   console.log(
     `steady state: ${steadySeconds} s, ${writes - writesBefore} writes (target 0), controller CPU ${cpuPercent.toFixed(2)}% of one core (target < 5%)`,
+  );
+
+  const reconcilesBefore = reconciles;
+  const hubWritesBefore = await writesByResource(harness.hub);
+  for (let touch = 0; touch < steadySeconds / 10; touch++) {
+    await client.patch(
+      SECRETS,
+      { namespace: NS, name: 'cluster-0' },
+      { metadata: { annotations: { 'example.com/touched': String(touch) } } },
+      { type: 'merge' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+  await controller.whenIdle();
+  const hubWrites = writesBetween(hubWritesBefore, await writesByResource(harness.hub), [
+    'applications',
+    'applicationsets',
+    'events',
+  ]);
+  const perMinute = (Object.values(hubWrites).reduce((a, b) => a + b, 0) * 60) / steadySeconds;
+  console.log(
+    `no-op reconciles: ${reconciles - reconcilesBefore} in ${steadySeconds} s, hub writes ${perMinute.toFixed(0)}/min (${JSON.stringify(hubWrites)}; target 0)`,
   );
 
   const relabelStart = performance.now();

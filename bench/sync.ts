@@ -5,8 +5,11 @@
  *     plain parallel client with no diff or status (the apiservers' own limit). Target ≥ 0.7×.
  *  2. A no-change resync of all 600 Applications: sync operations and writes (target 0).
  *  3. Drift to healed: a ConfigMap edited on a spoke until selfHeal restores it (target < 2 s).
+ *  4. A quiet hub: nothing changes for --quiet-seconds while every Application is resynced
+ *     (compared with git and its spoke) about twice: hub writes per minute (target 0).
  *
- *   node bench/sync.ts [--apps 300]
+ *   node bench/sync.ts [--apps 300] [--objects 5] [--quiet-seconds 60]
+ *   node bench/sync.ts --apps 5000 --objects 1     # 10,000 Applications
  */
 import pLimit from 'p-limit';
 import { parseArgs } from 'node:util';
@@ -16,12 +19,19 @@ import { APPLICATIONS, NAMESPACES, type KubeObject, type ResourceType } from '..
 import { silentLogger } from '../src/log.ts';
 import { SyncController } from '../src/sync/controller.ts';
 import { createGitRepo } from '../test/harness/git-repo.ts';
-import { httpRequest } from '../test/harness/http.ts';
+import { apiserverRequests, writesBetween, writesByResource } from '../test/harness/apiserver-metrics.ts';
 import { pollUntil, registerSpoke, startHarness, type Cluster } from '../test/harness/index.ts';
 
-const { values } = parseArgs({ options: { apps: { type: 'string', default: '300' } } });
+const { values } = parseArgs({
+  options: {
+    apps: { type: 'string', default: '300' },
+    objects: { type: 'string', default: '5' },
+    'quiet-seconds': { type: 'string', default: '60' },
+  },
+});
 const APPS = Number(values.apps);
-const OBJECTS = 5;
+const OBJECTS = Number(values.objects);
+const QUIET_SECONDS = Number(values['quiet-seconds']);
 const URL = 'https://git.example/bench.git';
 const NS = 'argocd';
 const SPOKES = ['spoke-a', 'spoke-b'];
@@ -99,6 +109,8 @@ try {
     repos,
     concurrency: CONCURRENCY,
     clusterConcurrency: CONCURRENCY / 2,
+    // Every Application is compared again about twice during the quiet phase.
+    resyncSeconds: QUIET_SECONDS / 2,
     log: silentLogger,
   });
   await sync.start();
@@ -182,6 +194,19 @@ try {
   console.log(
     `drift to healed: median ${Math.round(latencies[2]!)} ms, max ${Math.round(latencies[4]!)} ms over 5 edits (target < 2000 ms)`,
   );
+
+  await sync.whenIdle();
+  const quietBefore = { ...sync.stats };
+  const hubWritesBefore = await writesByResource(harness.hub);
+  await new Promise((resolve) => setTimeout(resolve, QUIET_SECONDS * 1000));
+  const hubWrites = writesBetween(hubWritesBefore, await writesByResource(harness.hub), [
+    'applications',
+    'events',
+  ]);
+  const perMinute = (Object.values(hubWrites).reduce((a, b) => a + b, 0) * 60) / QUIET_SECONDS;
+  console.log(
+    `quiet hub: ${APPS * SPOKES.length} Applications, ${sync.stats.reconciles - quietBefore.reconciles} reconciles in ${QUIET_SECONDS} s, hub writes ${perMinute.toFixed(0)}/min (${JSON.stringify(hubWrites)}; target 0)`,
+  );
   await sync.stop();
 } finally {
   repos.close();
@@ -207,19 +232,10 @@ function application(name: string, cluster: string, path: string): KubeObject {
 async function apiRequests(clusters: readonly Cluster[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const cluster of clusters) {
-    const { body } = await httpRequest({
-      url: `${cluster.server}/metrics`,
-      ca: cluster.caPem,
-      token: cluster.users.admin.token,
-    });
-    for (const line of body.split('\n')) {
-      if (!line.startsWith('apiserver_request_total{')) continue;
-      const labels = line.slice(line.indexOf('{') + 1, line.lastIndexOf('}'));
-      const verb = /(?:^|,)verb="([^"]*)"/.exec(labels)?.[1] ?? '?';
-      const dryRun = /dry_run="All"/.test(labels) ? ' (dry run)' : '';
-      if (verb === 'WATCH' || /resource="(leases|events)"/.test(labels)) continue;
-      const key = `${verb}${dryRun}`;
-      counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    for (const { verb, resource, dryRun, count } of await apiserverRequests(cluster)) {
+      if (verb === 'WATCH' || resource === 'leases' || resource === 'events') continue;
+      const key = `${verb}${dryRun ? ' (dry run)' : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + count);
     }
   }
   return counts;

@@ -86,6 +86,8 @@ export class HubController {
     const writer = kubeHubWriter(client, log, (verb) => options.metrics?.countWrite(verb));
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
+      // Keys come in from the informers' first lists; none runs before every cache is synced.
+      paused: true,
       handler: (key) => {
         options.metrics?.setQueueDepth(this.#queue.depth);
         return reconcileApplicationSet(key, {
@@ -110,6 +112,7 @@ export class HubController {
     await Promise.all([this.#secrets.synced, this.#apps.synced, this.#appSets.synced]);
     this.#ready = true;
     for (const appSet of this.#appSets.list()) this.#enqueue(appSet);
+    this.#queue.resume();
   }
 
   get ready(): boolean {

@@ -4,6 +4,7 @@
  * changes no Application.
  */
 import pLimit from 'p-limit';
+import { isDeepStrictEqual } from 'node:util';
 import type { GeneratorRegistry } from '../../generators/index.ts';
 import {
   parseApplicationSet,
@@ -260,7 +261,9 @@ async function writeStatus(
     conditions: mergeConditions(previous.conditions ?? [], conditions, now),
     ...(resources === undefined ? {} : { resources }),
   };
-  if (JSON.stringify(next) === JSON.stringify(previous)) return;
+  // Compared as values: the apiserver hands objects back with their keys sorted, so the text of
+  // an unchanged status differs from ours.
+  if (isDeepStrictEqual(JSON.parse(JSON.stringify(next)), previous)) return;
   await options.writer.writeStatus(appSet, next);
 }
 

@@ -29,7 +29,8 @@ export class Informer<T extends KubeObject> {
   #stopWatch: (() => void) | undefined;
   #markSynced!: () => void;
   #loop: Promise<void> | undefined;
-  #connected = false;
+  #failing = false;
+  readonly #onFailing: ((failing: boolean) => void)[] = [];
   /** Resolves once the first list is in the cache. */
   readonly synced: Promise<void>;
 
@@ -58,9 +59,23 @@ export class Informer<T extends KubeObject> {
     await this.#loop;
   }
 
-  /** False from a failed list or watch until the next successful list: the cache may be stale. */
-  get connected(): boolean {
-    return this.#connected;
+  /**
+   * True from a failed list or watch until the next successful list: the cache may be stale. An
+   * informer still in its first list is not failing, only not yet synced.
+   */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
+  /** Calls `listener` whenever `failing` changes. */
+  onFailingChange(listener: (failing: boolean) => void): void {
+    this.#onFailing.push(listener);
+  }
+
+  #setFailing(failing: boolean): void {
+    if (this.#failing === failing) return;
+    this.#failing = failing;
+    for (const listener of this.#onFailing) listener(failing);
   }
 
   list(): T[] {
@@ -81,8 +96,9 @@ export class Informer<T extends KubeObject> {
       } catch (err) {
         if (this.#stopped.signal.aborted) return;
         needList = true;
-        this.#connected = false;
+        // 410 Gone only means the watch's resourceVersion expired: re-list, nothing failed.
         if (!isGone(err)) {
+          this.#setFailing(true);
           const delay = this.#backoff.next();
           this.#log.warn('list/watch failed; retrying', { error: err, retryInMs: delay });
           await sleep(delay, this.#stopped.signal);
@@ -106,7 +122,7 @@ export class Informer<T extends KubeObject> {
       }
     }
     this.#resourceVersion = resourceVersion;
-    this.#connected = true;
+    this.#setFailing(false);
     this.#markSynced();
   }
 

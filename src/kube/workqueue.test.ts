@@ -95,3 +95,20 @@ test('requeueAfterMs runs the key again later; stop() cancels it', async () => {
   await tick(10);
   assert.equal(runs, 2);
 });
+
+test('a paused queue holds its keys (once each) until resumed', async () => {
+  const runs: string[] = [];
+  const queue = new WorkQueue({
+    concurrency: 2,
+    paused: true,
+    handler: (key) => Promise.resolve(void runs.push(key)),
+  });
+  queue.add('a');
+  queue.add('b');
+  queue.add('a');
+  await tick(20);
+  assert.deepEqual(runs, [], 'nothing runs while paused');
+  queue.resume();
+  await queue.whenIdle();
+  assert.deepEqual(runs, ['a', 'b']);
+});

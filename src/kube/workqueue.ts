@@ -16,6 +16,11 @@ export interface WorkQueueOptions {
   readonly onError?: (key: string, err: unknown, retryInMs: number) => void;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /**
+   * Hold every key until `resume()`: a controller's queue takes keys from its informers' first
+   * lists, but no key may run before every cache its handler reads is synced.
+   */
+  readonly paused?: boolean;
 }
 
 export class WorkQueue {
@@ -28,10 +33,18 @@ export class WorkQueue {
   readonly #failures = new Map<string, Backoff>();
   #active = 0;
   #stopped = false;
+  #paused: boolean;
   #idle: (() => void)[] = [];
 
   constructor(options: WorkQueueOptions) {
     this.#options = options;
+    this.#paused = options.paused === true;
+  }
+
+  /** Starts running the keys held so far (and every key from now on). */
+  resume(): void {
+    this.#paused = false;
+    this.#pump();
   }
 
   /** Keys waiting to run. */
@@ -90,7 +103,12 @@ export class WorkQueue {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#active < this.#options.concurrency && this.#ready.length > 0) {
+    while (
+      !this.#stopped &&
+      !this.#paused &&
+      this.#active < this.#options.concurrency &&
+      this.#ready.length > 0
+    ) {
       const key = this.#ready.shift()!;
       this.#queued.delete(key);
       this.#running.add(key);

@@ -5,7 +5,7 @@
  */
 import { sleep } from '../kube/backoff.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isConflict } from '../kube/errors.ts';
+import { isConflict, isNotFound } from '../kube/errors.ts';
 import { LEASES, type KubeObject } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 
@@ -40,9 +40,13 @@ export async function runLeaderElection(
     lease: `${options.namespace}/${options.name}`,
     identity: options.identity,
   });
+  // A replica that cannot even try (no namespace, no RBAC, no hub) says why, once per cause.
+  let lastFailure = '';
   while (!signal.aborted) {
     const acquired = await tryAcquireOrRenew(options).catch((err: unknown) => {
-      log.debug('lease not acquired', { error: err });
+      const why = acquireFailure(err, options.namespace);
+      if (why !== lastFailure) log.warn('cannot take the leader Lease; retrying', { reason: why });
+      lastFailure = why;
       return false;
     });
     if (acquired) {
@@ -57,6 +61,11 @@ export async function runLeaderElection(
     }
     await sleep(options.retryMs, signal);
   }
+}
+
+function acquireFailure(err: unknown, namespace: string): string {
+  if (isNotFound(err)) return `namespace ${namespace} not found on the hub: create it (or pass --namespace)`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 async function holdLeadership(

@@ -11,6 +11,8 @@ export const ANNOTATION_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const ANNOTATION_TRACKING_ID = 'argocd.argoproj.io/tracking-id';
 export const ANNOTATION_IGNORE_HEALTH_CHECK = 'argocd.argoproj.io/ignore-healthcheck';
 export const ANNOTATION_IGNORE_RESTART_POLICY = 'argocd.argoproj.io/ignore-restart-policy';
+/** On an Application: a user asks for a refresh; removed once done (Argo CD's protocol). */
+export const ANNOTATION_REFRESH = 'argocd.argoproj.io/refresh';
 export const HELM_HOOK = 'helm.sh/hook';
 export const HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
 

@@ -27,6 +27,7 @@ import {
 } from '../kube/types.ts';
 import type { ChartSource } from '../charts/types.ts';
 import type { Logger } from '../log.ts';
+import { ANNOTATION_REFRESH } from './annotations.ts';
 import { Destinations, normalizeServer, type ResolvedDestination } from './destinations.ts';
 import { DiffCache } from './diff.ts';
 import { ClusterCache } from './live-cache.ts';
@@ -132,6 +133,7 @@ export class SyncController {
     await Promise.all(informers.map((i) => i.synced));
     this.#ready = true;
     for (const app of this.#apps.list()) this.#enqueue(app);
+    for (const queue of this.#queues.values()) queue.resume();
   }
 
   get ready(): boolean {
@@ -228,7 +230,11 @@ export class SyncController {
     const cache = new ClusterCache(
       dest.client,
       this.#options.log.child({ cluster: dest.name || dest.server }),
-      (app) => this.#onLiveChange(app),
+      {
+        onChange: (app) => this.#onLiveChange(app),
+        // Every Application on the cluster reports the outage (or the recovery) at once.
+        onReachability: () => this.#enqueueQueue(key),
+      },
     );
     this.#caches.set(key, cache);
     return cache;
@@ -242,6 +248,16 @@ export class SyncController {
         : [instance.slice(0, underscore), instance.slice(underscore + 1)];
     const app = this.#apps.get(ns, name);
     if (app !== undefined) this.#enqueue(app, LIVE_COALESCE_MS);
+  }
+
+  /** Re-runs every Application queued on this cluster's queue. */
+  #enqueueQueue(queueName: string): void {
+    for (const [key, name] of this.#queueOf) {
+      if (name !== queueName) continue;
+      const slash = key.indexOf('/');
+      const app = this.#apps.get(key.slice(0, slash), key.slice(slash + 1));
+      if (app !== undefined) this.#enqueue(app);
+    }
   }
 
   #enqueue(app: LiveApp, afterMs = 0): void {
@@ -262,6 +278,8 @@ export class SyncController {
     if (queue === undefined) {
       queue = new WorkQueue({
         concurrency: this.#options.clusterConcurrency ?? 4,
+        // Keys come in from the informers' first lists; none runs before every cache is synced.
+        paused: !this.#ready,
         handler: (key) => this.#limit(() => this.#reconcile(key)),
         onError: (key, err, retryInMs) =>
           this.#options.log.warn('application reconcile failed; will retry', {
@@ -359,14 +377,17 @@ export class SyncController {
   }
 }
 
-/** Our own status writes do not re-trigger; spec, operation, deletion and refresh requests do. */
+/**
+ * Our own status writes do not re-trigger (nor our removal of a done refresh request); spec,
+ * operation, deletion and refresh requests do.
+ */
 function wantsReconcile(app: LiveApp, old: LiveApp): boolean {
+  const refresh = app.metadata.annotations?.[ANNOTATION_REFRESH];
   return (
     !isDeepStrictEqual(app.spec, old.spec) ||
     !isDeepStrictEqual(app.operation, old.operation) ||
     app.metadata.deletionTimestamp !== old.metadata.deletionTimestamp ||
     !isDeepStrictEqual(app.metadata.finalizers, old.metadata.finalizers) ||
-    app.metadata.annotations?.['argocd.argoproj.io/refresh'] !==
-      old.metadata.annotations?.['argocd.argoproj.io/refresh']
+    (refresh !== undefined && refresh !== old.metadata.annotations?.[ANNOTATION_REFRESH])
   );
 }

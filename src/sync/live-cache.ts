@@ -11,6 +11,13 @@ import { trackingOf } from './tracking.ts';
 
 export type TrackedChange = (app: string, obj: KubeObject) => void;
 
+export interface ClusterCacheEvents {
+  /** A tracked object changed: the Application (instance name) it belongs to. */
+  readonly onChange: TrackedChange;
+  /** The cluster stopped answering (some watch is failing) or answers again. */
+  readonly onReachability?: (reachable: boolean) => void;
+}
+
 /** How long a first list may take before the cluster counts as unreachable for this reconcile. */
 const SYNC_TIMEOUT_MS = 10_000;
 
@@ -25,7 +32,8 @@ export function typeKey(type: ResourceType): string {
 export class ClusterCache {
   readonly client: KubeClient;
   readonly #log: Logger;
-  readonly #onChange: TrackedChange;
+  readonly #events: ClusterCacheEvents;
+  #reachable = true;
   readonly #informers = new Map<
     string,
     { readonly type: ResourceType; readonly informer: Informer<KubeObject> }
@@ -33,10 +41,10 @@ export class ClusterCache {
   /** app instance name → type key → object key → live object. */
   readonly #byApp = new Map<string, Map<string, Map<string, KubeObject>>>();
 
-  constructor(client: KubeClient, log: Logger, onChange: TrackedChange) {
+  constructor(client: KubeClient, log: Logger, events: ClusterCacheEvents) {
     this.client = client;
     this.#log = log;
-    this.#onChange = onChange;
+    this.#events = events;
   }
 
   /** Starts watching these types (if not yet) and waits for their first lists. */
@@ -56,10 +64,13 @@ export class ClusterCache {
     }
   }
 
-  /** False when any watch is failing: what the cache holds may be stale. */
-  get connected(): boolean {
-    for (const { informer } of this.#informers.values()) if (!informer.connected) return false;
-    return true;
+  /**
+   * False when a watch of any of these types (default: every type watched) is failing: what the
+   * cache holds of them may be stale. A watch still in its first list is not failing.
+   */
+  reachable(types?: readonly ResourceType[]): boolean {
+    const keys = types === undefined ? [...this.#informers.keys()] : types.map(typeKey);
+    return keys.every((key) => this.#informers.get(key)?.informer.failing !== true);
   }
 
   /** The types watched so far. */
@@ -105,7 +116,7 @@ export class ClusterCache {
     const report = (obj: KubeObject, old?: KubeObject): void => {
       for (const o of old === undefined ? [obj] : [obj, old]) {
         const app = trackingOf(o)?.app;
-        if (app !== undefined) this.#onChange(app, o);
+        if (app !== undefined) this.#events.onChange(app, o);
       }
     };
     informer.on({
@@ -122,9 +133,19 @@ export class ClusterCache {
         report(obj);
       },
     });
+    informer.onFailingChange(() => this.#reachabilityChanged());
     this.#informers.set(key, { type, informer });
     informer.start();
     return informer;
+  }
+
+  #reachabilityChanged(): void {
+    const reachable = this.reachable();
+    if (reachable === this.#reachable) return;
+    this.#reachable = reachable;
+    if (reachable) this.#log.info('cluster reachable again');
+    else this.#log.warn('cluster unreachable: its watches are failing');
+    this.#events.onReachability?.(reachable);
   }
 
   #unindex(key: string, obj: KubeObject): void {

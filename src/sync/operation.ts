@@ -16,6 +16,7 @@ import { ANNOTATION_HOOK_DELETE_POLICY, annotationValues, isHook } from './annot
 import { groupOf, resourceHealth } from './health/index.ts';
 import type { ClusterCache } from './live-cache.ts';
 import { optionValue, propagationPolicy, resourceOption } from './options.ts';
+import type { ProgressSink } from './progress.ts';
 import { liveKey, type Target } from './targets.ts';
 import { groupWaves, orderTasks, tasksFor, waveOf, type SyncPhase, type SyncTask } from './waves.ts';
 
@@ -66,6 +67,10 @@ export interface SyncRequest {
   };
   /** How long a wave may take to become healthy (and a hook to finish). */
   readonly waveTimeoutMs: number;
+  /** Told what the operation is doing or waiting for, as it goes. */
+  readonly onProgress?: ProgressSink;
+  /** The cluster's name for messages. */
+  readonly clusterName: string;
 }
 
 class OperationFailed extends Error {}
@@ -88,15 +93,21 @@ class SyncRun {
   readonly #results: ResourceResult[] = [];
   readonly #applied = new Map<string, KubeObject>();
   readonly #pruned = new Set<string>();
+  readonly #types: ResourceType[];
   #writes = 0;
+  #lastReport = '';
 
   constructor(request: SyncRequest) {
     this.#req = request;
+    this.#types = [
+      ...new Map(request.targets.map((t) => [`${t.type.group}/${t.type.plural}`, t.type])).values(),
+    ];
   }
 
   async execute(): Promise<OperationOutcome> {
     const steps = this.#steps();
     try {
+      this.#report('one or more tasks are running');
       await this.#createNamespace();
       await this.#dryRun(steps);
       const normal = steps.filter((s) => s.task.phase !== 'SyncFail');
@@ -309,6 +320,13 @@ class SyncRun {
     const pending = new Set(applied);
     const deadline = Date.now() + this.#req.waveTimeoutMs;
     for (;;) {
+      if (!this.#req.cache.reachable(this.#types)) {
+        // What the cache holds may be stale: wait for the cluster, and say so.
+        this.#report(`cluster ${this.#req.clusterName} unreachable: ${waitingFor(pending)}`, true);
+        if (Date.now() > deadline) throw new OperationFailed(`cluster ${this.#req.clusterName} unreachable`);
+        await sleep(POLL_MS);
+        continue;
+      }
       for (const entry of [...pending]) {
         const verdict = this.#verdict(entry);
         if (verdict === 'wait') continue;
@@ -319,6 +337,7 @@ class SyncRun {
         }
       }
       if (pending.size === 0) return;
+      this.#report(waitingFor(pending));
       if (Date.now() > deadline) {
         const names = [...pending].map((e) => `${e.obj.kind}/${e.obj.metadata.name}`).join(', ');
         throw new OperationFailed(`timed out waiting for ${names} to become healthy`);
@@ -375,6 +394,18 @@ class SyncRun {
     for (const step of steps) if (step.task.phase === 'SyncFail') await this.#createHook(step);
   }
 
+  /** Tells the listener what the operation waits for, when that changed. */
+  #report(message: string, unreachable = false): void {
+    if (message === this.#lastReport) return;
+    this.#lastReport = message;
+    this.#req.onProgress?.({
+      message,
+      resources: [...this.#results],
+      applied: this.#applied,
+      ...(unreachable ? { unreachable: message } : {}),
+    });
+  }
+
   #result(step: Step, status: ResultStatus, message: string): ResourceResult {
     const obj = step.task.obj;
     const hook = isHook(obj);
@@ -412,6 +443,18 @@ export function deletePolicies(obj: KubeObject): Set<DeletePolicy> {
   const policies = new Set<DeletePolicy>(argo.length > 0 ? argo : helm);
   if (policies.size === 0) policies.add('BeforeHookCreation');
   return policies;
+}
+
+/** Argo CD's wording: "waiting for healthy state of apps/Deployment/web" (hooks: "completion of hook"). */
+function waitingFor(pending: ReadonlySet<{ obj: KubeObject; step: Step }>): string {
+  const entries = [...pending];
+  const first = entries[0];
+  if (first === undefined) return 'one or more tasks are running';
+  const group = groupOf(first.obj.apiVersion);
+  const name = `${group === '' ? '' : `${group}/`}${first.obj.kind}/${first.obj.metadata.name}`;
+  const what = isHook(first.step.task.obj) ? `completion of hook ${name}` : `healthy state of ${name}`;
+  const more = entries.length > 1 ? ` and ${entries.length - 1} more` : '';
+  return `waiting for ${what}${more} (wave ${first.step.task.wave})`;
 }
 
 function newer(a: KubeObject, b: KubeObject): boolean {

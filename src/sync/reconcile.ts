@@ -9,14 +9,16 @@ import type { AppProjectSpec } from '../api/appproject.ts';
 import type { Cluster } from '../clusters/types.ts';
 import { SpokesError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { APPLICATIONS, type KubeObject } from '../kube/types.ts';
+import { APPLICATIONS, type KubeObject, type ResourceType } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
+import { ANNOTATION_REFRESH } from './annotations.ts';
 import { compareApp, resourceStatusEntry, type Comparison } from './compare.ts';
 import type { Destinations, ResolvedDestination } from './destinations.ts';
 import type { DiffCache, ResourceIgnoreRule } from './diff.ts';
 import type { ClusterCache } from './live-cache.ts';
-import { runSync, type OperationOutcome } from './operation.ts';
+import { FIELD_MANAGER, runSync, type OperationOutcome } from './operation.ts';
 import { parseDurationMs } from './options.ts';
+import { ProgressWriter, type OperationProgress, type ProgressSink } from './progress.ts';
 import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts';
 import { renderSources, type Renderer } from '../render/index.ts';
 import {
@@ -90,6 +92,8 @@ export interface ReconcileResult {
 interface Prepared {
   readonly dest: ResolvedDestination;
   readonly cache: ClusterCache;
+  /** The resource types this Application's objects have (rendered now or tracked before). */
+  readonly types: readonly ResourceType[];
   readonly targets: Target[];
   /** The revisions joined (what automated sync compares); `revisions` has one per source. */
   readonly revision: string;
@@ -110,7 +114,8 @@ class ConditionError extends Error {
 }
 
 const FINALIZER_POLL_MS = 500;
-const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
+/** A running operation's status is written at most this often. */
+const PROGRESS_INTERVAL_MS = 1000;
 
 /** One reconcile of one Application: what every step needs. */
 interface Run {
@@ -143,16 +148,8 @@ export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<R
   const operation = manualOperation(app) ?? automatedOperation(app, comparison, prepared);
   let outcome: Outcome | undefined;
   if (operation !== undefined) {
-    const startedAt = now(deps).toISOString();
-    const started = Date.now();
-    const result = await runWithRetry(run, prepared, comparison, operation);
-    deps.onOperation?.(result, Date.now() - started);
-    for (const key of result.applied.keys()) {
-      const target = prepared.targets.find((t) => t.key === key);
-      if (target !== undefined) deps.lastApplied.set(`${run.instance}|${key}`, target.hash);
-    }
-    outcome = { result, startedAt, op: operation.record };
-    comparison = await compareWith(run, prepared, result);
+    outcome = await operate(run, prepared, comparison, operation);
+    comparison = await compareWith(run, prepared, outcome.result);
   }
   const status = buildStatus(run, { prepared, comparison, outcome });
   await writeStatus(run, status, operation?.manual === true);
@@ -180,15 +177,18 @@ async function prepare(run: Run): Promise<Prepared> {
   if (denied !== undefined) throw new ConditionError('InvalidSpecError', denied);
   const cache = deps.cacheFor(dest);
   const where = `cluster ${dest.name || dest.server} unreachable`;
+  const types = uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]);
   try {
-    await cache.watch(uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]));
+    await cache.watch(types);
   } catch (err) {
     throw new ConditionError('ComparisonError', `${where}: ${messageOf(err)}`);
   }
-  if (!cache.connected) throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
+  if (!cache.reachable(types))
+    throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
   return {
     dest,
     cache,
+    types,
     targets,
     revision: rendered.revisions.join(','),
     revisions: rendered.revisions,
@@ -247,7 +247,7 @@ async function renderAll(
       multiSource: (app.spec.sources?.length ?? 0) > 0,
       appName: app.metadata.name,
       namespace: app.spec.destination.namespace ?? '',
-      noCache: app.metadata.annotations?.[REFRESH_ANNOTATION] === 'hard',
+      noCache: app.metadata.annotations?.[ANNOTATION_REFRESH] === 'hard',
     });
     return { ...rendered, sourceType: rendered.types.find((t) => t !== '') ?? '' };
   } catch (err) {
@@ -261,7 +261,11 @@ function uniqueTypes<T extends { group: string; version: string; plural: string 
   return [...seen.values()];
 }
 
-function compareWith(run: Run, prepared: Prepared, outcome?: OperationOutcome): Promise<Comparison> {
+function compareWith(
+  run: Run,
+  prepared: Prepared,
+  outcome?: Pick<OperationOutcome, 'applied' | 'pruned'>,
+): Promise<Comparison> {
   const { app, deps, instance } = run;
   const lastApplied = new Map<string, string>();
   for (const t of prepared.targets) {
@@ -341,11 +345,46 @@ function automatedMayRun(last: OperationState | undefined, revision: string, sel
   return last?.phase === 'Succeeded' && selfHeal;
 }
 
-async function runWithRetry(
+/**
+ * Runs the operation (with its retries), its progress written to the status as it goes, so a
+ * sync waiting on a wave, or on an unreachable cluster, shows as Running with what it waits for.
+ */
+async function operate(
   run: Run,
   prepared: Prepared,
   comparison: Comparison,
   operation: PendingOperation,
+): Promise<Outcome> {
+  const { deps } = run;
+  const startedAt = now(deps).toISOString();
+  const started = Date.now();
+  const progress = new ProgressWriter({
+    intervalMs: PROGRESS_INTERVAL_MS,
+    write: (reported) => writeProgress(run, prepared, { reported, startedAt, op: operation.record }),
+    onError: (err) => deps.log.warn('could not write the operation progress', { error: err }),
+  });
+  let result: OperationOutcome;
+  try {
+    result = await runWithRetry(run, { prepared, comparison, operation }, progress.report);
+  } finally {
+    await progress.settle();
+  }
+  deps.onOperation?.(result, Date.now() - started);
+  for (const key of result.applied.keys()) {
+    const target = prepared.targets.find((t) => t.key === key);
+    if (target !== undefined) deps.lastApplied.set(`${run.instance}|${key}`, target.hash);
+  }
+  return { result, startedAt, op: operation.record };
+}
+
+async function runWithRetry(
+  run: Run,
+  {
+    prepared,
+    comparison,
+    operation,
+  }: { prepared: Prepared; comparison: Comparison; operation: PendingOperation },
+  onProgress: ProgressSink,
 ): Promise<OperationOutcome> {
   const { app, deps } = run;
   const limit = operation.retry?.limit ?? 0;
@@ -366,6 +405,8 @@ async function runWithRetry(
         ? { managedNamespaceMetadata: app.spec.syncPolicy.managedNamespaceMetadata }
         : {}),
       waveTimeoutMs: deps.waveTimeoutMs,
+      onProgress,
+      clusterName: prepared.dest.name || prepared.dest.server,
     });
     // A negative limit retries for ever, as in Argo CD.
     if (outcome.phase === 'Succeeded' || (limit >= 0 && attempt >= limit)) return outcome;
@@ -373,6 +414,11 @@ async function runWithRetry(
       app: app.metadata.name,
       attempt: attempt + 1,
       retryInMs: delay,
+    });
+    onProgress({
+      message: `${outcome.message}. Retrying attempt #${attempt + 1} in ${Math.round(delay / 1000)}s`,
+      resources: outcome.resources,
+      applied: outcome.applied,
     });
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(maxDelay, delay * (backoff.factor ?? 2));
@@ -420,6 +466,19 @@ function buildStatus(
   }
   return {
     ...previous,
+    ...comparedStatus(run, prepared, comparison),
+    ...(operationState ? { operationState } : {}),
+    ...(history.length > 0 ? { history } : {}),
+    reconciledAt: at,
+    conditions: keepTransitionTimes(previous.conditions ?? [], conditions),
+  };
+}
+
+/** The parts of the status a comparison gives: sync status at the revision, health, resources. */
+function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison): AppStatus {
+  const { app } = run;
+  const deployed = deployedFields(app.spec, prepared.revisions);
+  return {
     sync: {
       status: comparison.status,
       ...revisionOnly(deployed),
@@ -427,11 +486,7 @@ function buildStatus(
     },
     health: comparison.health,
     resources: comparison.resources.map(resourceStatusEntry),
-    ...(operationState ? { operationState } : {}),
-    ...(history.length > 0 ? { history } : {}),
     sourceType: prepared.sourceType,
-    reconciledAt: at,
-    conditions: keepTransitionTimes(previous.conditions ?? [], conditions),
   };
 }
 
@@ -446,6 +501,50 @@ function revisionOnly(
 function sourceOnly(d: ReturnType<typeof deployedFields>): Record<string, unknown> {
   if ('sources' in d) return { sources: d.sources };
   return d.source ? { source: d.source } : {};
+}
+
+/** The status while an operation runs: what it waits for, and the comparison as it stands now. */
+async function writeProgress(
+  run: Run,
+  prepared: Prepared,
+  running: { reported: OperationProgress; startedAt: string; op: Record<string, unknown> },
+): Promise<void> {
+  const { app, deps } = run;
+  const { reported, startedAt, op } = running;
+  const previous = app.status ?? {};
+  const operationState: OperationState = {
+    operation: op,
+    phase: 'Running',
+    message: reported.message,
+    syncResult: { resources: [...reported.resources], ...deployedFields(app.spec, prepared.revisions) },
+    startedAt,
+  };
+  const at = now(deps).toISOString();
+  let status: AppStatus;
+  if (reported.unreachable !== undefined) {
+    // The live state cannot be known: say so rather than keep the last comparison.
+    status = {
+      ...previous,
+      operationState,
+      sync: { ...(previous.sync ?? {}), status: 'Unknown' },
+      health: { status: 'Unknown' },
+      reconciledAt: at,
+      conditions: keepTransitionTimes(previous.conditions ?? [], [
+        { type: 'ComparisonError', message: reported.unreachable, lastTransitionTime: at },
+      ]),
+    };
+  } else {
+    const overrides = { applied: reported.applied, pruned: new Set<string>() };
+    const comparison = await compareWith(run, prepared, overrides);
+    status = {
+      ...previous,
+      ...comparedStatus(run, prepared, comparison),
+      operationState,
+      reconciledAt: at,
+      conditions: [],
+    };
+  }
+  await patchStatus(run, status, {});
 }
 
 function unknownStatus(run: Run, err: unknown): AppStatus {
@@ -486,27 +585,34 @@ function keepTransitionTimes(previous: readonly Condition[], next: readonly Cond
 }
 
 /**
- * Writes the status when something in it changed (reconciledAt alone is refreshed once per resync
- * period), and removes a finished manual `operation`, in one JSON patch.
+ * Writes the status when something in it changed, or when a refresh was asked for (the refresh
+ * annotation is removed in the same write, as Argo CD does, which is how `argocd app get
+ * --refresh` knows it is done), and removes a finished manual `operation`. A status that did not
+ * change is not written, not even its `reconciledAt`: a steady state writes nothing to the hub.
  */
 async function writeStatus(run: Run, status: AppStatus, clearOperation: boolean): Promise<void> {
+  const { app } = run;
+  const clearRefresh = app.metadata.annotations?.[ANNOTATION_REFRESH] !== undefined;
+  if (!clearOperation && !clearRefresh && !statusChanged(app.status ?? {}, status)) return;
+  await patchStatus(run, status, { clearOperation, clearRefresh });
+}
+
+/** One JSON patch: the status, and optionally the finished `operation` and the refresh request. */
+async function patchStatus(
+  run: Run,
+  status: AppStatus,
+  clear: { readonly clearOperation?: boolean; readonly clearRefresh?: boolean },
+): Promise<void> {
   const { app, deps } = run;
-  const previous = app.status ?? {};
-  const stale =
-    previous.reconciledAt === undefined ||
-    now(deps).getTime() - Date.parse(previous.reconciledAt) >= deps.resyncMs;
-  // A refresh request (`argocd.argoproj.io/refresh`) is served once, then removed, as Argo CD does.
-  const refreshed = app.metadata.annotations?.[REFRESH_ANNOTATION] !== undefined;
-  if (!clearOperation && !refreshed && !stale && !statusChanged(previous, status)) return;
   const patch: unknown[] = [{ op: 'add', path: '/status', value: status }];
-  if (clearOperation) patch.push({ op: 'remove', path: '/operation' });
-  if (refreshed)
-    patch.push({ op: 'remove', path: `/metadata/annotations/${REFRESH_ANNOTATION.replace('/', '~1')}` });
+  if (clear.clearOperation) patch.push({ op: 'remove', path: '/operation' });
+  if (clear.clearRefresh)
+    patch.push({ op: 'remove', path: `/metadata/annotations/${ANNOTATION_REFRESH.replace('/', '~1')}` });
   const written = await deps.hub.patch<KubeObject>(
     APPLICATIONS,
     { namespace: app.metadata.namespace, name: app.metadata.name },
     patch,
-    { type: 'json' },
+    { type: 'json', fieldManager: FIELD_MANAGER },
   );
   deps.onWritten?.(written);
 }
@@ -530,8 +636,9 @@ async function finalize(app: LiveApp, deps: ReconcileDeps): Promise<ReconcileRes
   }
   if (dest !== undefined) {
     const cache = deps.cacheFor(dest);
-    await cache.watch(await statusTypes(app, dest));
-    if (!cache.connected)
+    const types = await statusTypes(app, dest);
+    await cache.watch(types);
+    if (!cache.reachable(types))
       throw new SpokesError('RenderFailed', `cluster ${dest.server} unreachable; deletion waits`);
     const live = cache.trackedBy(instance);
     if (live.length > 0) {

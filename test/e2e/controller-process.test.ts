@@ -27,7 +27,7 @@ after(() => {
   for (const r of replicas) r.process.kill('SIGKILL');
 });
 
-function startReplica(name: string): Replica {
+function startReplica(name: string, namespace = NS): Replica {
   const child = spawn(
     process.execPath,
     [
@@ -36,7 +36,7 @@ function startReplica(name: string): Replica {
       '--kubeconfig',
       harness().hub.kubeconfigPath,
       '--namespace',
-      NS,
+      namespace,
       '--listen',
       '127.0.0.1:0',
       '--lease-duration-seconds',
@@ -146,5 +146,19 @@ describe('spokes controller process', () => {
       'spokes-controller',
     );
     assert.equal(lease?.spec?.holderIdentity, '', 'the Lease is released on shutdown');
+  });
+
+  test('a missing control-plane namespace is logged with what to do, and the replica stays not ready', async () => {
+    const replica = startReplica('lonely', 'no-such-namespace');
+    const event = await pollUntil(
+      () => replica.events.find((e) => e.msg === 'cannot take the leader Lease; retrying'),
+      { what: 'a warning about the Lease', timeoutMs: 15_000 },
+    );
+    assert.match(String(event.reason), /namespace no-such-namespace not found on the hub/);
+    assert.equal((await get(await replica.port(), '/readyz')).status, 503);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const warnings = replica.events.filter((e) => e.msg === 'cannot take the leader Lease; retrying');
+    assert.equal(warnings.length, 1, 'said once, not at every retry');
+    replica.process.kill('SIGTERM');
   });
 });
