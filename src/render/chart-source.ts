@@ -123,6 +123,7 @@ export async function renderOciArtifact(ctx: ChartContext, request: RenderReques
     request.appName,
     request.namespace ?? '',
     refs,
+    ctx.kustomize().buildOptions,
   ]);
   const rendered = await ctx.remember(key, () =>
     tree.withRoot(async (root) => {

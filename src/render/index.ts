@@ -253,6 +253,13 @@ export async function runPlan(
   }
 }
 
+/** argocd-cm's Kustomize build for a Kustomize plan (part of its cache key: a settings change re-renders). */
+export function buildKey(ctx: RenderContext, p: Plan): unknown {
+  return p.type === 'Kustomize'
+    ? kustomizeBuildFor(ctx.kustomize(), (p.options as KustomizeOptions).version)
+    : null;
+}
+
 /** The commits of the `$ref` value files a Helm source names (part of its cache key). */
 export async function refCommits(
   ctx: RenderContext,
@@ -314,7 +321,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     const at = await repos.resolve(source.repoURL, source.targetRevision || 'HEAD');
     const tree = gitTree(at);
     const p = await planTree(request, tree);
-    const key = JSON.stringify([p.key, await refCommits(ctx, request, p, at)]);
+    const key = JSON.stringify([p.key, await refCommits(ctx, request, p, at), buildKey(ctx, p)]);
     const objects = await remember(key, () => runPlan(ctx, p, request, tree));
     return { revision: at.commit, type: p.type, objects };
   };
