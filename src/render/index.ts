@@ -163,7 +163,7 @@ export function checkSource(source: ApplicationSource, refs: RefSources | undefi
   if (source.directory !== undefined) parseOptions(directorySchema, source.directory, 'directory');
 }
 
-/** Renders one source of a known type from a tree on disk or in git. */
+/** A source's files: read through `reader` at `at`, or written out to a folder for the tools. */
 export interface TreeRender {
   readonly reader: RepoSource;
   readonly at: RepoRevision;

@@ -405,42 +405,46 @@ describe('charts from a chart repository and an OCI registry', () => {
     );
   });
 
-  test('the chart repository stopped mid-sync: a clear condition, nothing pruned; converges after restart', async () => {
+  test('the chart repository and the registry stopped mid-sync: clear conditions, nothing pruned; converge after restart', async () => {
     await repository.publish(
       await writeChart(path.join(work, 'src3'), { name: 'web', version: '1.2.2', marker: 'v122' }),
     );
     await repository.stop();
+    await registry.stop();
+    const unreachable: [string, RegExp][] = [
+      ['web', /chart "web" of https:\/\/127\.0\.0\.1:\d+\/charts.*unreachable/],
+      ['api', /chart "api" of 127\.0\.0\.1:\d+\/charts.*unreachable/],
+    ];
     for (const spoke of ['spoke-a', 'spoke-b']) {
-      await hub.patch(
-        APPLICATIONS,
-        { namespace: NS, name: `${spoke}-web` },
-        { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'hard' } } },
-        { type: 'merge' },
-      );
-      const status = await waitForApp(
-        hub,
-        NS,
-        `${spoke}-web`,
-        (s) =>
-          condition(s, 'ComparisonError', /chart "web" of https:\/\/127\.0\.0\.1:\d+\/charts.*unreachable/),
-        'an unreachable condition naming the repository',
-        60_000,
-      );
-      assert.equal(status.sync?.status, 'Unknown');
+      for (const [app, pattern] of unreachable) {
+        await hub.patch(
+          APPLICATIONS,
+          { namespace: NS, name: `${spoke}-${app}` },
+          { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'hard' } } },
+          { type: 'merge' },
+        );
+        const status = await waitForApp(
+          hub,
+          NS,
+          `${spoke}-${app}`,
+          (s) => condition(s, 'ComparisonError', pattern),
+          'an unreachable condition naming the repository',
+          60_000,
+        );
+        assert.equal(status.sync?.status, 'Unknown');
+      }
     }
     // Nothing was pruned or deleted: the Applications and their objects stay as they were.
     await expectGreeting('web-web', 'hello from {spoke}', 'v121');
+    await expectGreeting('api-api', 'hello from {spoke}', 'api020');
     assert.ok(await hub.get(APPLICATIONS, NS, 'spoke-a-web'));
     await repository.start();
+    await registry.start();
     for (const spoke of ['spoke-a', 'spoke-b']) {
-      await waitForApp(
-        hub,
-        NS,
-        `${spoke}-web`,
-        (s) => isSynced(s) && s.sync?.revisions?.[0] === '1.2.2' && (s.conditions ?? []).length === 0,
-        'Synced on 1.2.2 without conditions',
-        60_000,
-      );
+      const settled = (revision: string) => (s: AppStatusView) =>
+        isSynced(s) && s.sync?.revisions?.[0] === revision && (s.conditions ?? []).length === 0;
+      await waitForApp(hub, NS, `${spoke}-web`, settled('1.2.2'), 'Synced on 1.2.2, no conditions', 60_000);
+      await waitForApp(hub, NS, `${spoke}-api`, settled('0.2.0'), 'Synced on 0.2.0, no conditions', 60_000);
     }
     await expectGreeting('web-web', 'hello from {spoke}', 'v122');
   });
