@@ -102,3 +102,11 @@ export function caFor(host: string, tlsCerts: Readonly<Record<string, string>>):
   const pem = tlsCerts[name];
   return pem === undefined || pem.trim() === '' ? undefined : pem;
 }
+
+/** HTTP Basic credentials of a repository Secret, if it has any. */
+export function basicAuthOf(
+  creds: ChartCredentials | undefined,
+): { kind: 'basic'; username: string; password: Redacted<string> } | undefined {
+  if (creds?.username === undefined && creds?.password === undefined) return undefined;
+  return { kind: 'basic', username: creds.username ?? '', password: creds.password ?? new Redacted('') };
+}

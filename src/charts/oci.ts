@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { SpokesError } from '../errors.ts';
 import { Redacted } from '../redact.ts';
-import type { ChartCredentials } from './credentials.ts';
+import { basicAuthOf, type ChartCredentials } from './credentials.ts';
 import { statusError, type HttpAuth, type HttpClient, type HttpResponse, type TlsSettings } from './http.ts';
 
 export const HELM_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json';
@@ -50,12 +50,6 @@ export function parseChallenge(header: string): Challenge {
 function nextLink(header: string | string[] | undefined): string | undefined {
   const text = Array.isArray(header) ? header.join(',') : header;
   return text === undefined ? undefined : /<([^>]+)>\s*;\s*rel="?next"?/.exec(text)?.[1];
-}
-
-/** Basic credentials of a repository Secret, if it has any. */
-function basicOf(creds: ChartCredentials | undefined): HttpAuth | undefined {
-  if (creds?.username === undefined && creds?.password === undefined) return undefined;
-  return { kind: 'basic', username: creds.username ?? '', password: creds.password ?? new Redacted('') };
 }
 
 function sha256(bytes: Buffer): string {
@@ -120,7 +114,7 @@ export class OciClient {
     scope: string,
     what: string,
   ): Promise<HttpAuth | undefined> {
-    const basic = basicOf(registry.credentials);
+    const basic = basicAuthOf(registry.credentials);
     if (challenge.scheme === 'basic') return basic;
     const realm = challenge.params['realm'];
     if (challenge.scheme !== 'bearer' || realm === undefined) return undefined;

@@ -11,6 +11,7 @@ import { SpokesError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { packFolder } from './archive.ts';
 import {
+  basicAuthOf,
   caFor,
   chartCredentialsFor,
   NO_CREDENTIALS,
@@ -19,7 +20,7 @@ import {
   type CredentialSources,
 } from './credentials.ts';
 import { archiveURL, indexURL, parseIndex, type ChartIndex, type IndexEntry } from './helm-index.ts';
-import { HttpClient, statusError, type HttpAuth, type TlsSettings } from './http.ts';
+import { HttpClient, statusError, type TlsSettings } from './http.ts';
 import { LocalCharts } from './local.ts';
 import { OciClient, type Registry } from './oci.ts';
 import { RefreshingCache } from './refreshing.ts';
@@ -80,11 +81,6 @@ function fingerprint(creds: ChartCredentials | undefined): string {
     .slice(0, 16);
 }
 
-function basicAuth(creds: ChartCredentials | undefined): HttpAuth | undefined {
-  if (creds?.username === undefined && creds?.password === undefined) return undefined;
-  return { kind: 'basic', username: creds.username ?? '', password: creds.password! };
-}
-
 function chartName(ref: { readonly chart: string; readonly repoURL: string }): string {
   return `chart "${ref.chart}" of ${ref.repoURL}`;
 }
@@ -137,7 +133,7 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
       async () => {
         stats.indexFetches++;
         const what = `index of chart repository ${repoURL}`;
-        const auth = basicAuth(a.credentials);
+        const auth = basicAuthOf(a.credentials);
         const res = await http.get(indexURL(repoURL), {
           tls: a.tls,
           maxBytes: maxIndexBytes,
@@ -227,7 +223,7 @@ export function createChartSource(options: ChartSourceOptions): ChartSourceWithS
     const a = access(resolved.repoURL, new URL(url).host);
     // Helm sends the repository's credentials to its own host only, unless passCredentials says otherwise.
     const sameHost = new URL(url).host === new URL(resolved.repoURL).host;
-    const auth = sameHost || passCredentials ? basicAuth(a.credentials) : undefined;
+    const auth = sameHost || passCredentials ? basicAuthOf(a.credentials) : undefined;
     const what = `archive ${url}`;
     stats.archiveDownloads++;
     const res = await http.get(url, {
