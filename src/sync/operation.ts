@@ -67,6 +67,8 @@ export interface SyncRequest {
   };
   /** How long a wave may take to become healthy (and a hook to finish). */
   readonly waveTimeoutMs: number;
+  /** The resource types the Application's objects have: while a watch of them fails, the cluster is unreachable. */
+  readonly types: readonly ResourceType[];
   /** Told what the operation is doing or waiting for, as it goes. */
   readonly onProgress?: ProgressSink;
   /** The cluster's name for messages. */
@@ -93,15 +95,11 @@ class SyncRun {
   readonly #results: ResourceResult[] = [];
   readonly #applied = new Map<string, KubeObject>();
   readonly #pruned = new Set<string>();
-  readonly #types: ResourceType[];
   #writes = 0;
   #lastReport = '';
 
   constructor(request: SyncRequest) {
     this.#req = request;
-    this.#types = [
-      ...new Map(request.targets.map((t) => [`${t.type.group}/${t.type.plural}`, t.type])).values(),
-    ];
   }
 
   async execute(): Promise<OperationOutcome> {
@@ -320,7 +318,7 @@ class SyncRun {
     const pending = new Set(applied);
     const deadline = Date.now() + this.#req.waveTimeoutMs;
     for (;;) {
-      if (!this.#req.cache.reachable(this.#types)) {
+      if (!this.#req.cache.reachable(this.#req.types)) {
         // What the cache holds may be stale: wait for the cluster, and say so.
         this.#report(`cluster ${this.#req.clusterName} unreachable: ${waitingFor(pending)}`, true);
         if (Date.now() > deadline) throw new OperationFailed(`cluster ${this.#req.clusterName} unreachable`);

@@ -405,6 +405,7 @@ async function runWithRetry(
         ? { managedNamespaceMetadata: app.spec.syncPolicy.managedNamespaceMetadata }
         : {}),
       waveTimeoutMs: deps.waveTimeoutMs,
+      types: prepared.types,
       onProgress,
       clusterName: prepared.dest.name || prepared.dest.server,
     });

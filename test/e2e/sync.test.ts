@@ -201,7 +201,7 @@ describe('fan-out sync to real spokes', () => {
   });
 
   test('removing a file prunes its object', async () => {
-    await repo.commit('main', { 'plain/extra.yaml': null });
+    const revision = await repo.commit('main', { 'plain/extra.yaml': null });
     sync.sync.onPush([URL]);
     for (const spoke of [spokeA, spokeB]) {
       await pollUntil(async () => (await spoke.get(CM_TYPE, 'demo', 'plain-extra')) === undefined, {
@@ -209,7 +209,14 @@ describe('fan-out sync to real spokes', () => {
         what: 'plain-extra pruned',
       });
     }
-    const status = await waitForApp(hub, NS, 'spoke-a-plain', isSynced, 'synced after prune');
+    // The status of the sync that pruned it (not the one from before the push).
+    const status = await waitForApp(
+      hub,
+      NS,
+      'spoke-a-plain',
+      (s) => isSynced(s) && s.sync?.revision === revision,
+      'synced after prune',
+    );
     assert.ok(!status.resources?.some((r) => r.name === 'plain-extra'));
   });
 
