@@ -24,28 +24,22 @@ const MAX_EXTRACTED_BYTES = 1024 * 1024 * 1024;
 
 type ChartContext = RenderContext & { readonly charts: ChartSource };
 
-/** A tree over an archive: extracted into a throwaway folder for each piece of work. */
-function archiveTree(at: RepoRevision, archive: () => Promise<ChartArchive>, what: string): TreeRender {
-  const withRoot = async <T>(work: (root: string) => Promise<T>): Promise<T> => {
-    const dir = await mkdtemp(join(tmpdir(), 'spokes-chart-'));
-    try {
-      const { bytes, helmChart } = await archive();
-      await extractArchive(bytes, dir, { maxBytes: MAX_EXTRACTED_BYTES }, what);
-      return await work(helmChart ? join(dir, await chartFolder(bytes, what)) : dir);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
-  return {
-    at,
-    withRoot,
-    // Directory sources read the files through the same interface as git.
-    reader: {
-      resolve: (repoURL, revision) => Promise.resolve({ repoURL, revision, commit: at.commit }),
-      listTree: (a, o) => withRoot((root) => folderSource(root).listTree(a, o)),
-      readFile: (a, path) => withRoot((root) => folderSource(root).readFile(a, path)),
-    },
-  };
+/** Runs `work` on an archive extracted into a throwaway folder (a chart's own folder for a chart). */
+async function withExtracted<T>(
+  at: RepoRevision,
+  archive: () => Promise<ChartArchive>,
+  what: string,
+  work: (tree: TreeRender) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'spokes-chart-'));
+  try {
+    const { bytes, helmChart } = await archive();
+    await extractArchive(bytes, dir, { maxBytes: MAX_EXTRACTED_BYTES }, what);
+    const root = helmChart ? join(dir, await chartFolder(bytes, what)) : dir;
+    return await work({ at, reader: folderSource(root), withRoot: (w) => w(root) });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function requireRevision(source: ApplicationSource, what: string): string {
@@ -81,15 +75,16 @@ export async function renderChartSource(ctx: ChartContext, request: RenderReques
   };
   const passCredentials =
     (source.helm as { passCredentials?: unknown } | undefined)?.passCredentials === true;
-  const tree = archiveTree(
-    at,
-    () => ctx.charts.archive(resolved, { passCredentials }),
-    `chart ${chart} ${resolved.version}`,
-  );
-  const p = await planTree({ ...request, source: { ...source, path: '' } }, tree, 'Helm');
+  const chartRequest = { ...request, source: { ...source, path: '' } };
+  const p = await planTree(chartRequest, { at }, 'Helm');
   const key = JSON.stringify(['chart', p.key, await refCommits(ctx, request, p)]);
   const objects = await ctx.remember(key, () =>
-    runPlan(ctx, p, { ...request, source: { ...source, path: '' } }, tree),
+    withExtracted(
+      at,
+      () => ctx.charts.archive(resolved, { passCredentials }),
+      `chart ${chart} ${resolved.version}`,
+      (tree) => runPlan(ctx, p, chartRequest, tree),
+    ),
   );
   return { revision: resolved.version, type: 'Helm', objects };
 }
@@ -102,11 +97,6 @@ export async function renderOciArtifact(ctx: ChartContext, request: RenderReques
     noCache: request.noCache === true,
   });
   const at: RepoRevision = { repoURL: source.repoURL, revision, commit: resolved.digest };
-  const tree = archiveTree(
-    at,
-    () => ctx.charts.archive(resolved),
-    `OCI artifact ${source.repoURL}@${resolved.digest}`,
-  );
   const valueFiles = (source.helm as { valueFiles?: string[] } | undefined)?.valueFiles ?? [];
   const refs =
     request.refSources !== undefined && valueFiles.some((f) => f.startsWith('$'))
@@ -126,12 +116,16 @@ export async function renderOciArtifact(ctx: ChartContext, request: RenderReques
     ctx.kustomize().buildOptions,
   ]);
   const rendered = await ctx.remember(key, () =>
-    tree.withRoot(async (root) => {
-      // One extraction serves planning and rendering.
-      const local: TreeRender = { at, reader: folderSource(root), withRoot: (work) => work(root) };
-      const p = await planTree(request, local);
-      return { type: p.type, objects: await runPlan(ctx, p, request, local) };
-    }),
+    // One extraction serves planning (the type is discovered from the files) and rendering.
+    withExtracted(
+      at,
+      () => ctx.charts.archive(resolved),
+      `OCI artifact ${source.repoURL}@${resolved.digest}`,
+      async (tree) => {
+        const p = await planTree(request, tree);
+        return { type: p.type, objects: await runPlan(ctx, p, request, tree) };
+      },
+    ),
   );
   return { revision: resolved.digest, ...rendered };
 }

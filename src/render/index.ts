@@ -188,10 +188,19 @@ export interface RenderContext {
 }
 
 /** The source type and its parsed options for a tree, and the cache key parts they make. */
-export async function planTree(request: RenderRequest, tree: TreeRender, forced?: SourceType): Promise<Plan> {
+export async function planTree(
+  request: RenderRequest,
+  tree: Pick<TreeRender, 'at'> & Partial<Pick<TreeRender, 'reader'>>,
+  forced?: SourceType,
+): Promise<Plan> {
   const { source } = request;
   const appPath = normalizeAppPath(source.path);
-  const type = forced ?? explicitType(source) ?? discoverType(await tree.reader.listTree(tree.at), appPath);
+  const discover = async (): Promise<SourceType> => {
+    if (tree.reader === undefined)
+      throw new SpokesError('InvalidSpec', `${source.repoURL}: the source type cannot be told`);
+    return discoverType(await tree.reader.listTree(tree.at), appPath);
+  };
+  const type = forced ?? explicitType(source) ?? (await discover());
   const opts =
     type === 'Helm'
       ? parseOptions(helmOptionsSchema, source.helm, 'helm')

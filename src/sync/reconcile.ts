@@ -99,8 +99,6 @@ interface Prepared {
   readonly revision: string;
   readonly revisions: readonly string[];
   readonly sourceType: string;
-  /** `spec.sources` is used: status reports `revisions` and `sources`, as Argo CD does. */
-  readonly multiSource: boolean;
   /** Objects rendered more than once (the last one is kept), as Argo CD's warning words them. */
   readonly repeated: readonly string[];
 }
@@ -193,7 +191,6 @@ async function prepare(run: Run): Promise<Prepared> {
     revision: rendered.revisions.join(','),
     revisions: rendered.revisions,
     sourceType: rendered.sourceType,
-    multiSource: app.spec.sources !== undefined && app.spec.sources.length > 0,
     repeated,
   };
 }
