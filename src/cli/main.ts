@@ -2,9 +2,11 @@
 import { SpokesError } from '../errors.ts';
 import { runClusterCommand } from './cluster.ts';
 import { runControllerCommand } from './controller.ts';
+import { runDashboardCommand } from './dashboard.ts';
 import { runDiff } from './diff.ts';
 import { runGenerate } from './generate.ts';
 import { runGet } from './get.ts';
+import { runNotificationsCommand } from './notifications.ts';
 import { runSyncCommand } from './sync.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
 
@@ -16,9 +18,17 @@ const commands: Readonly<Record<string, { readonly run: Command; readonly summar
   cluster: { run: runClusterCommand, summary: 'register clusters as cluster Secrets: add, label, list, rm' },
   sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
   get: { run: runGet, summary: 'list ApplicationSets and Applications on the hub, or show one' },
+  notifications: {
+    run: runNotificationsCommand,
+    summary: 'try a notification trigger on an Application: test TRIGGER APP [--send]',
+  },
   controller: {
     run: runControllerCommand,
     summary: 'run the ApplicationSet controller against a hub cluster',
+  },
+  dashboard: {
+    run: runDashboardCommand,
+    summary: 'serve the web dashboard against a hub, as your kubeconfig identity',
   },
 };
 

@@ -2,10 +2,13 @@
 import type { Registry } from 'prom-client';
 import type { ChartSource } from '../charts/index.ts';
 import type { GitRepoSource } from '../git/index.ts';
+import { Dashboard } from '../dashboard/dashboard.ts';
 import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
+import { NotificationsController } from '../notifications/controller.ts';
+import { createNotificationsMetrics } from '../notifications/metrics.ts';
 import { SyncController } from '../sync/controller.ts';
 import type { Component } from './component.ts';
 import type { ControllerConfig } from './config.ts';
@@ -23,7 +26,10 @@ export interface Shared {
 }
 
 export interface BuiltComponents {
+  /** The components that act while this replica leads. */
   readonly components: readonly Component[];
+  /** The dashboard, when `--dashboard-address` is set: it runs on every replica, on its own listener. */
+  readonly dashboard?: Component;
   /** Repository and repo-creds Secrets from whichever component watches them (git credentials). */
   readonly repositorySecrets: () => ReturnType<HubController['repositorySecrets']>;
   /** argocd-tls-certs-cm's CA certificates by host (from the sync, the one component rendering charts). */
@@ -51,11 +57,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         namespace: config.namespace,
         repos,
         charts: shared.charts,
-        tools: {
-          searchPath: shared.toolSearchPath,
-          ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
-          ...(config['helm-path'] ? { helm: config['helm-path'] } : {}),
-        },
+        tools: toolOptions(shared),
         concurrency: config['sync-concurrency'],
         clusterConcurrency: config['cluster-concurrency'],
         resyncSeconds: config['resync-seconds'],
@@ -63,10 +65,45 @@ export function buildComponents(shared: Shared): BuiltComponents {
         log: log.child({ component: 'sync' }),
       })
     : undefined;
+  const notifications = config.components.includes('notifications')
+    ? new NotificationsController({
+        hub,
+        namespace: config.namespace,
+        extraNamespaces: config['applicationset-namespaces'],
+        resyncSeconds: config['notifications-resync-seconds'],
+        log,
+        metrics: createNotificationsMetrics(shared.metrics),
+      })
+    : undefined;
   const secretsFrom = appSets ?? sync;
+  const dashboard = config['dashboard-address'] === '' ? undefined : buildDashboard(shared);
   return {
-    components: [appSets, sync].filter((c) => c !== undefined),
+    components: [appSets, sync, notifications].filter((c) => c !== undefined),
+    ...(dashboard ? { dashboard } : {}),
     repositorySecrets: () => secretsFrom?.repositorySecrets() ?? [],
     tlsCertificates: () => sync?.tlsCertificates() ?? {},
   };
+}
+
+function toolOptions(shared: Shared): { searchPath: string; kustomize?: string; helm?: string } {
+  const { config } = shared;
+  return {
+    searchPath: shared.toolSearchPath,
+    ...(config['kustomize-path'] ? { kustomize: config['kustomize-path'] } : {}),
+    ...(config['helm-path'] ? { helm: config['helm-path'] } : {}),
+  };
+}
+
+function buildDashboard(shared: Shared): Dashboard {
+  const { config } = shared;
+  return new Dashboard({
+    hub: shared.hub,
+    namespace: config.namespace,
+    appNamespaces: config['applicationset-namespaces'],
+    repos: shared.repos,
+    charts: shared.charts,
+    tools: toolOptions(shared),
+    log: shared.log,
+    secureCookie: config['dashboard-secure-cookie'] === 'true',
+  });
 }

@@ -52,7 +52,7 @@ export const controllerFlags: FlagSpecs = {
   },
   components: {
     type: 'string',
-    help: 'which halves run: appsets,sync (default both), appsets (ApplicationSets only) or sync (fan-out sync only)',
+    help: 'which components run, comma-separated: appsets, sync, notifications (default all three)',
   },
   'sync-concurrency': { type: 'string', help: 'Applications synced at once in all (default 32)' },
   'cluster-concurrency': { type: 'string', help: 'Applications synced at once per cluster (default 4)' },
@@ -89,12 +89,24 @@ export const controllerFlags: FlagSpecs = {
     multiple: true,
     help: 'URL=DIR: read Helm chart repository or OCI registry URL from a local folder (testing, offline)',
   },
+  'notifications-resync-seconds': {
+    type: 'string',
+    help: 'how often every subscribed object is evaluated again for notifications (default 60)',
+  },
   'kustomize-path': { type: 'string', help: 'kustomize binary (default: kustomize on PATH)' },
   'helm-path': { type: 'string', help: 'helm binary (default: helm on PATH)' },
   'log-level': { type: 'string', help: 'debug | info (default) | warn | error' },
+  'dashboard-address': {
+    type: 'string',
+    help: 'serve the web dashboard on this address, e.g. :8081 (default: off); its own listener, on every replica',
+  },
+  'dashboard-secure-cookie': {
+    type: 'string',
+    help: 'true: mark the dashboard session cookie Secure even without TLS or X-Forwarded-Proto (default false)',
+  },
 };
 
-const COMPONENTS = ['appsets', 'sync'] as const;
+const COMPONENTS = ['appsets', 'sync', 'notifications'] as const;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -123,7 +135,7 @@ export const controllerConfigSchema = z.strictObject({
   repo: z.array(z.string().regex(/^.+=.+$/, 'expected URL=PATH')).default([]),
   components: z
     .string()
-    .default('appsets,sync')
+    .default('appsets,sync,notifications')
     .transform((text) => text.split(',').map((s) => s.trim()))
     .pipe(z.array(z.enum(COMPONENTS)).min(1)),
   'sync-concurrency': positiveInt(32),
@@ -136,9 +148,12 @@ export const controllerConfigSchema = z.strictObject({
   'chart-max-index-mb': positiveInt(256),
   'chart-proxy': z.url().optional(),
   'chart-repo': z.array(z.string().regex(/^.+=.+$/, 'expected URL=DIR')).default([]),
+  'notifications-resync-seconds': positiveInt(60),
   'kustomize-path': z.string().optional(),
   'helm-path': z.string().optional(),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  'dashboard-address': z.string().default(''),
+  'dashboard-secure-cookie': z.enum(['true', 'false']).default('false'),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
@@ -148,11 +163,54 @@ export const controllerHelp = `Usage: spokes controller [options]
 Runs against the hub cluster. The ApplicationSet half watches ApplicationSets and Argo CD
 cluster/repository Secrets and keeps the generated Applications in step; the sync half renders
 each Application from git and server-side applies it to its destination cluster (prune,
-self-heal, waves and hooks, status). Both run unless --components says otherwise. Stops gracefully on
+self-heal, waves and hooks, status); notifications sends what argocd-notifications-cm asks for.
+All run unless --components says otherwise. Stops gracefully on
 SIGTERM. Webhook secrets come from SPOKES_WEBHOOK_GITHUB_SECRET, SPOKES_WEBHOOK_GITLAB_SECRET,
 SPOKES_WEBHOOK_GITEA_SECRET, SPOKES_WEBHOOK_BITBUCKET_SERVER_SECRET and SPOKES_WEBHOOK_BITBUCKET_UUID.
 
 Options:
 ${flagsHelp(controllerFlags)}
+  -h, --help  show this help
+`;
+
+export const dashboardFlags: FlagSpecs = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config)' },
+  context: { type: 'string', help: 'kubeconfig context' },
+  namespace: controllerFlags['namespace']!,
+  'applicationset-namespaces': controllerFlags['applicationset-namespaces']!,
+  address: { type: 'string', help: 'where to serve the dashboard (default 127.0.0.1:8081)' },
+  'repo-cache-dir': controllerFlags['repo-cache-dir']!,
+  repo: controllerFlags['repo']!,
+  'kustomize-path': controllerFlags['kustomize-path']!,
+  'helm-path': controllerFlags['helm-path']!,
+  'secure-cookie': controllerFlags['dashboard-secure-cookie']!,
+  'log-level': controllerFlags['log-level']!,
+};
+
+export const dashboardConfigSchema = z.strictObject({
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  namespace: z.string().min(1).default('argocd'),
+  'applicationset-namespaces': controllerConfigSchema.shape['applicationset-namespaces'],
+  address: z.string().default('127.0.0.1:8081'),
+  'repo-cache-dir': z.string().optional(),
+  repo: controllerConfigSchema.shape.repo,
+  'kustomize-path': z.string().optional(),
+  'helm-path': z.string().optional(),
+  'secure-cookie': z.enum(['true', 'false']).default('false'),
+  'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
+
+export const dashboardHelp = `Usage: spokes dashboard [options]
+
+Serves the web dashboard from your machine against a hub, with your kubeconfig's identity: it
+prints a one-time sign-in link for this browser (you may also sign in with a bearer token, then
+the hub's TokenReview and SubjectAccessReview decide, which needs your identity to be allowed to
+create both). Everything shown and done is authorised by the hub's RBAC. See docs/dashboard.md.
+
+Options:
+${flagsHelp(dashboardFlags)}
   -h, --help  show this help
 `;

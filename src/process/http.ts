@@ -77,7 +77,10 @@ export function createHttpServer(routes: readonly Route[], log: Logger): Server 
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const matching = routes.filter((r) => (r.path.endsWith('/') ? path.startsWith(r.path) : path === r.path));
-    const route = matching.find((r) => r.method === req.method);
+    // The most specific path wins: `/api/fleet` before a page route `/`.
+    const route = matching
+      .filter((r) => r.method === req.method)
+      .sort((a, b) => b.path.length - a.path.length)[0];
     if (route === undefined) {
       if (matching.length > 0) res.setHeader('allow', [...new Set(matching.map((r) => r.method))].join(', '));
       return send(

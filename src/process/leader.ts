@@ -18,6 +18,8 @@ export interface LeaderElectionOptions {
   readonly renewMs: number;
   readonly retryMs: number;
   readonly log: Logger;
+  /** Runs on shutdown before the Lease is released (components finish their work while still leading). */
+  readonly beforeRelease?: () => Promise<void>;
 }
 
 interface Lease extends KubeObject {
@@ -55,8 +57,12 @@ export async function runLeaderElection(
       onLead(leadership.signal);
       await holdLeadership(options, signal, log);
       leadership.abort();
-      if (signal.aborted) await release(options).catch(() => undefined);
-      else log.warn('lost leadership');
+      if (signal.aborted) {
+        await options
+          .beforeRelease?.()
+          .catch((err: unknown) => log.error('stopping before release failed', { error: err }));
+        await release(options).catch(() => undefined);
+      } else log.warn('lost leadership');
       return;
     }
     await sleep(options.retryMs, signal);

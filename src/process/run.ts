@@ -66,6 +66,7 @@ export async function runController(
   );
   const port = await listen(server, config.listen);
   log.info('listening', { address: config.listen, port });
+  const dashboard = await serveDashboard(built.dashboard, config['dashboard-address'], log);
 
   const shutdown = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -76,11 +77,36 @@ export async function runController(
   }
   const exitCode = await lead({ config, hub, group, shutdown: shutdown.signal, log });
   await group.stop();
+  await dashboard?.stop();
   repos.close();
   await charts.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   log.info('stopped', { exitCode });
   return exitCode;
+}
+
+/**
+ * The dashboard on its own listener, started at once on every replica (it needs no leadership);
+ * undefined when it is off.
+ */
+export async function serveDashboard(
+  dashboard: Component | undefined,
+  address: string,
+  log: Logger,
+): Promise<{ readonly port: number; stop(): Promise<void> } | undefined> {
+  if (dashboard === undefined) return undefined;
+  const server = createHttpServer(dashboard.routes ?? [], log);
+  const port = await listen(server, address);
+  log.info('dashboard listening', { address, port });
+  dashboard.start().catch((err: unknown) => log.error('the dashboard failed to start', { error: err }));
+  return {
+    port,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dashboard.stop();
+    },
+  };
 }
 
 /** The components started, stopped and told of pushes together. */
@@ -93,6 +119,7 @@ interface ComponentGroup {
 
 function componentGroup(components: readonly Component[], log: Logger): ComponentGroup {
   let started = false;
+  let stopping: Promise<void> | undefined;
   return {
     get ready() {
       return started && components.every((c) => c.ready);
@@ -102,8 +129,9 @@ function componentGroup(components: readonly Component[], log: Logger): Componen
         .then(() => (started = true))
         .catch((err: unknown) => log.error('a component failed to start', { error: err }));
     },
-    async stop() {
-      await Promise.all(components.map((c) => c.stop()));
+    stop() {
+      stopping ??= Promise.all(components.map((c) => c.stop())).then(() => undefined);
+      return stopping;
     },
     onPush: (repoURLs) => components.reduce((queued, c) => queued + (c.onPush?.(repoURLs) ?? 0), 0),
   };
@@ -135,6 +163,8 @@ async function lead(run: {
       renewMs: Math.max(500, Math.floor(durationMs / 3)),
       retryMs: Math.max(500, Math.floor(durationMs / 5)),
       log,
+      // Work in flight (a sync, a notification being recorded) ends before another replica may lead.
+      beforeRelease: () => group.stop(),
     },
     shutdown,
     (leadership) => {

@@ -25,6 +25,7 @@ import {
   deployedFields,
   joinedRevision,
   statusChanged,
+  healthWithTransition,
   historyEntry,
   type AppStatus,
   type Condition,
@@ -120,6 +121,8 @@ interface Run {
   readonly app: LiveApp;
   readonly instance: string;
   readonly deps: ReconcileDeps;
+  /** The health as this reconcile last wrote it (progress writes included), for its transition time. */
+  health: AppStatus['health'];
 }
 
 interface Outcome {
@@ -130,7 +133,12 @@ interface Outcome {
 
 export async function reconcileApp(app: LiveApp, deps: ReconcileDeps): Promise<ReconcileResult> {
   if (app.metadata.deletionTimestamp !== undefined) return finalize(app, deps);
-  const run: Run = { app, instance: instanceName(app.metadata, deps.controlNamespace), deps };
+  const run: Run = {
+    app,
+    instance: instanceName(app.metadata, deps.controlNamespace),
+    deps,
+    health: app.status?.health,
+  };
   let prepared: Prepared;
   let comparison: Comparison;
   try {
@@ -464,7 +472,7 @@ function buildStatus(
   }
   return {
     ...previous,
-    ...comparedStatus(run, prepared, comparison),
+    ...comparedStatus(run, prepared, comparison, at),
     ...(operationState ? { operationState } : {}),
     ...(history.length > 0 ? { history } : {}),
     reconciledAt: at,
@@ -473,7 +481,7 @@ function buildStatus(
 }
 
 /** The parts of the status a comparison gives: sync status at the revision, health, resources. */
-function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison): AppStatus {
+function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison, at: string): AppStatus {
   const { app } = run;
   const deployed = deployedFields(app.spec, prepared.revisions);
   return {
@@ -482,7 +490,7 @@ function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison): A
       ...revisionOnly(deployed),
       comparedTo: { ...sourceOnly(deployed), destination: app.spec.destination },
     },
-    health: comparison.health,
+    health: (run.health = healthWithTransition(run.health, comparison.health, at)),
     resources: comparison.resources.map(resourceStatusEntry),
     sourceType: prepared.sourceType,
   };
@@ -518,17 +526,23 @@ async function writeProgress(
     startedAt,
   };
   const at = now(deps).toISOString();
+  // The cluster may have gone since the report: then no comparison (it would wait on a dead spoke).
+  const unreachable =
+    reported.unreachable ??
+    (prepared.cache.reachable(prepared.types)
+      ? undefined
+      : `cluster ${prepared.dest.name || prepared.dest.server} unreachable: its watches are failing`);
   let status: AppStatus;
-  if (reported.unreachable !== undefined) {
+  if (unreachable !== undefined) {
     // The live state cannot be known: say so rather than keep the last comparison.
     status = {
       ...previous,
       operationState,
       sync: { ...(previous.sync ?? {}), status: 'Unknown' },
-      health: { status: 'Unknown' },
+      health: (run.health = healthWithTransition(run.health, { status: 'Unknown' }, at)),
       reconciledAt: at,
       conditions: keepTransitionTimes(previous.conditions ?? [], [
-        { type: 'ComparisonError', message: reported.unreachable, lastTransitionTime: at },
+        { type: 'ComparisonError', message: unreachable, lastTransitionTime: at },
       ]),
     };
   } else {
@@ -536,7 +550,7 @@ async function writeProgress(
     const comparison = await compareWith(run, prepared, overrides);
     status = {
       ...previous,
-      ...comparedStatus(run, prepared, comparison),
+      ...comparedStatus(run, prepared, comparison, at),
       operationState,
       reconciledAt: at,
       conditions: [],
@@ -566,7 +580,7 @@ function unknownStatus(run: Run, err: unknown): AppStatus {
     ...previous,
     ...(failedOperation ? { operationState: failedOperation } : {}),
     sync: { ...(previous.sync ?? {}), status: 'Unknown' },
-    health: { status: 'Unknown' },
+    health: healthWithTransition(previous.health, { status: 'Unknown' }, at),
     reconciledAt: at,
     conditions: keepTransitionTimes(previous.conditions ?? [], [
       { type, message: messageOf(err), lastTransitionTime: at },

@@ -68,7 +68,11 @@ export interface StatusResource {
 
 export interface AppStatus {
   readonly sync?: { readonly status?: string; readonly revision?: string; readonly comparedTo?: unknown };
-  readonly health?: { readonly status: string; readonly message?: string };
+  readonly health?: {
+    readonly status: string;
+    readonly message?: string;
+    readonly lastTransitionTime?: string;
+  };
   readonly resources?: readonly StatusResource[];
   readonly operationState?: OperationState;
   readonly history?: readonly HistoryEntry[];
@@ -92,4 +96,17 @@ export function historyEntry(
 ): HistoryEntry {
   const id = history.reduce((max, h) => Math.max(max, h.id), -1) + 1;
   return { id, ...entry.deployed, deployStartedAt: entry.startedAt, deployedAt: entry.deployedAt };
+}
+
+/**
+ * The Application's health with Argo CD's `lastTransitionTime`: the time the status last changed,
+ * kept while it does not (the catalog's on-deployed trigger compares it with the operation's end).
+ */
+export function healthWithTransition(
+  previous: AppStatus['health'],
+  next: { readonly status: string; readonly message?: string },
+  at: string,
+): NonNullable<AppStatus['health']> {
+  const since = previous?.status !== next.status ? at : (previous.lastTransitionTime ?? at);
+  return { ...next, lastTransitionTime: since };
 }

@@ -79,6 +79,8 @@ describe('hub controller', () => {
     const objects = parseYamlDocuments(stdout, 'kustomize build deploy') as KubeObject[];
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
       'ClusterRole',
+      'ClusterRole',
+      'ClusterRole',
       'ClusterRoleBinding',
       'CustomResourceDefinition',
       'CustomResourceDefinition',
@@ -87,6 +89,7 @@ describe('hub controller', () => {
       'Namespace',
       'Role',
       'RoleBinding',
+      'Service',
       'Service',
       'ServiceAccount',
     ]);

@@ -69,12 +69,23 @@ export interface StaticUser {
   groups: string[];
 }
 
-/** An admin in system:masters and a user with no RBAC grants at all. */
-export function makeUsers(): { admin: StaticUser; limited: StaticUser } {
+/**
+ * An admin in system:masters, a user with no RBAC grants at all, and two more without grants that
+ * tests give limited RBAC of their own (the dashboard's viewer who may read but not update, and an
+ * outsider with rights in some other namespace only).
+ */
+export function makeUsers(): {
+  admin: StaticUser;
+  limited: StaticUser;
+  viewer: StaticUser;
+  outsider: StaticUser;
+} {
   const token = (): string => randomBytes(24).toString('hex');
   return {
     admin: { name: 'spokes-admin', token: token(), groups: ['system:masters'] },
     limited: { name: 'spokes-limited', token: token(), groups: ['spokes:limited'] },
+    viewer: { name: 'spokes-viewer', token: token(), groups: ['spokes:viewers'] },
+    outsider: { name: 'spokes-outsider', token: token(), groups: ['spokes:outsiders'] },
   };
 }
 

@@ -11,7 +11,7 @@ import type { ManagedProcess } from './processes.ts';
 import { startApiserver, startControllerManager } from './servers.ts';
 import type { ApiserverConfig } from './servers.ts';
 
-export type UserName = 'admin' | 'limited';
+export type UserName = 'admin' | 'limited' | 'viewer' | 'outsider';
 
 export const FIELD_MANAGER = 'spokes-harness';
 

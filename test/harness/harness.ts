@@ -136,7 +136,7 @@ async function prepareCluster(
   const [pki, port] = await Promise.all([makeClusterPki(dir, name), freePort()]);
   const users = makeUsers();
   const tokenFile = path.join(dir, 'tokens.csv');
-  await writeTokenFile(tokenFile, [users.admin, users.limited]);
+  await writeTokenFile(tokenFile, Object.values(users));
   const etcdPrefix = `/spokes-e2e/${index}-${name}`;
   return { config: { name, binary, dir, port, etcdPrefix, pki, tokenFile }, users };
 }

@@ -26,7 +26,7 @@ import type {
 import { nodeString } from './ast.ts';
 import { GoExecError, locationOf } from './errors.ts';
 import { formatValue } from './fmt.ts';
-import type { FuncMap, GoFunc } from './funcs.ts';
+import { GoFuncValue, type FuncMap, type GoFunc } from './funcs.ts';
 import { quote } from './strconv.ts';
 import {
   ANY,
@@ -577,13 +577,25 @@ class State {
     return v;
   }
 
-  /** The `call` builtin: our data holds no Go funcs, so this always reports what Go would. */
-  private callBuiltin(call: Call, argNodes: readonly ArgNode[], argv: readonly GoValue[]): never {
+  /** The `call` builtin: calls a function held in the data ({@link GoFuncValue}), checking its arguments as Go does. */
+  private callBuiltin(call: Call, argNodes: readonly ArgNode[], argv: readonly GoValue[]): GoValue {
     const target = argv[0];
     const calleeName = argNodes.length > 0 ? nodeString(argNodes[0]!) : formatValue(target);
     this.node = call.node;
     if (target === undefined || target === null) this.errorf(`error calling call: call of nil`);
-    this.errorf(`error calling call: non-function ${calleeName} of type ${typeName(target)}`);
+    if (!(target instanceof GoFuncValue))
+      this.errorf(`error calling call: non-function ${calleeName} of type ${typeName(target)}`);
+    const fn = target.fn;
+    const args = argv.slice(1);
+    const fixed = fn.params.length;
+    if (fn.variadic === undefined ? args.length !== fixed : args.length < fixed) {
+      const want = fn.variadic === undefined ? `${fixed}` : `at least ${fixed}`;
+      this.errorf(
+        `error calling call: wrong number of args for ${calleeName}: got ${args.length} want ${want}`,
+      );
+    }
+    const checked = args.map((arg, i) => this.validateType(arg, i < fixed ? fn.params[i] : fn.variadic));
+    return this.invoke(call, fn, checked);
   }
 
   // --- arguments ---

@@ -4,7 +4,7 @@
  * checks and converts arguments against the signature exactly as text/template does, so a
  * float64 param passed to an `int` parameter fails the same way it does in Argo CD.
  */
-import type { GoType, GoValue } from './value.ts';
+import { GoObject, type GoType, type GoValue } from './value.ts';
 
 export interface GoFunc {
   /** Fixed parameter types (`interface {}`, `reflect.Value`, `string`, `int`...). */
@@ -42,4 +42,32 @@ export function variadic(
   returnsInterface = false,
 ): GoFunc {
   return { params, variadic: elem, call, returnsInterface };
+}
+
+/**
+ * A function held in the data, called with the `call` builtin (`{{ call .repo.RepoURLToHTTPS
+ * .app.spec.source.repoURL }}`), as Argo CD's notification templates do with Go funcs in their vars.
+ */
+export class GoFuncValue extends GoObject {
+  readonly typeName: string;
+  readonly kind = 'func';
+  readonly fn: GoFunc;
+
+  constructor(fn: GoFunc, typeName = 'func') {
+    super();
+    this.fn = fn;
+    this.typeName = typeName;
+  }
+
+  goString(): string | undefined {
+    return undefined;
+  }
+
+  toJSONValue(): unknown {
+    return null;
+  }
+
+  equals(other: GoObject): boolean {
+    return other === this;
+  }
 }

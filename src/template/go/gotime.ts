@@ -293,9 +293,87 @@ const TIME_METHODS: Readonly<Record<string, GoMethod>> = {
       return GoTime.date({ ...c, year: c.year + y, month: c.month + m, day: c.day + d }, t.nsec, t.zone);
     },
   },
+  Sub: {
+    params: ['time.Time'],
+    call: (self, [o]) => new GoDuration(clampDuration(unixNano(self as GoTime) - unixNano(o as GoTime))),
+  },
+  Add: { params: ['time.Duration'], call: (self, [d]) => addDuration(self as GoTime, (d as GoDuration).ns) },
   Before: { params: ['time.Time'], call: (self, [o]) => compareTimes(self as GoTime, o as GoTime) < 0 },
   After: { params: ['time.Time'], call: (self, [o]) => compareTimes(self as GoTime, o as GoTime) > 0 },
   Equal: { params: ['time.Time'], call: (self, [o]) => compareTimes(self as GoTime, o as GoTime) === 0 },
+};
+
+const MAX_DURATION = (1n << 63n) - 1n;
+const MIN_DURATION = -(1n << 63n);
+
+/** t.Sub saturates at the largest and smallest Duration, as Go's does. */
+function clampDuration(ns: bigint): bigint {
+  return ns > MAX_DURATION ? MAX_DURATION : ns < MIN_DURATION ? MIN_DURATION : ns;
+}
+
+/** Go's time.Duration: an int64 of nanoseconds that prints as `1h2m3s`. */
+export class GoDuration extends GoObject {
+  readonly typeName = 'time.Duration';
+  readonly kind = 'int64';
+  readonly ns: bigint;
+
+  constructor(ns: bigint) {
+    super();
+    this.ns = BigInt.asIntN(64, ns);
+  }
+
+  goString(): string {
+    return durationString(this.ns);
+  }
+
+  toJSONValue(): unknown {
+    return Number(this.ns);
+  }
+
+  override asInt(): GoInt {
+    return int64(this.ns);
+  }
+
+  override truthy(): boolean {
+    return this.ns !== 0n;
+  }
+
+  equals(other: GoObject): boolean {
+    return other instanceof GoDuration && other.ns === this.ns;
+  }
+
+  override methods(): Readonly<Record<string, GoMethod>> {
+    return DURATION_METHODS;
+  }
+}
+
+/** A float64 count of `unit` nanoseconds in a duration, as Hours/Minutes/Seconds compute it. */
+function durationIn(d: bigint, unit: bigint): number {
+  const whole = d / unit;
+  return Number(whole) + Number(d % unit) / Number(unit);
+}
+
+const nanos = (self: GoObject): bigint => (self as GoDuration).ns;
+
+const DURATION_METHODS: Readonly<Record<string, GoMethod>> = {
+  Hours: { params: [], call: (self) => durationIn(nanos(self), 3_600_000_000_000n) },
+  Minutes: { params: [], call: (self) => durationIn(nanos(self), 60_000_000_000n) },
+  Seconds: { params: [], call: (self) => durationIn(nanos(self), 1_000_000_000n) },
+  Milliseconds: { params: [], call: (self) => int64(nanos(self) / 1_000_000n) },
+  Microseconds: { params: [], call: (self) => int64(nanos(self) / 1000n) },
+  Nanoseconds: { params: [], call: (self) => int64(nanos(self)) },
+  Abs: {
+    params: [],
+    call: (self) => new GoDuration(nanos(self) < 0n ? clampDuration(-nanos(self)) : nanos(self)),
+  },
+  String: { params: [], call: (self) => durationString(nanos(self)) },
+  Truncate: {
+    params: ['time.Duration'],
+    call: (self, [m]) => {
+      const unit = (m as GoDuration).ns;
+      return unit <= 0n ? self : new GoDuration(nanos(self) - (nanos(self) % unit));
+    },
+  },
 };
 
 function unixNano(t: GoTime): bigint {
