@@ -58,6 +58,7 @@ const importDirection = [
   ),
   ...[
     'api',
+    'charts',
     'clusters',
     'diff',
     'git',

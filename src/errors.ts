@@ -45,7 +45,10 @@ export type ErrorCode =
   | 'ScmNotFound'
   | 'RateLimited'
   | 'PluginFailed'
-  | 'ResponseTooLarge';
+  | 'ResponseTooLarge'
+  | 'ChartNotFound'
+  | 'VersionNotFound'
+  | 'Unauthorized';
 
 export interface SpokesErrorOptions {
   readonly path?: readonly string[];

@@ -11,9 +11,11 @@ import { SpokesError } from '../errors.ts';
 import { EXIT_FAILED, EXIT_OK, type CommandIO } from './io.ts';
 import { startProgress } from './progress.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
+import { parseChartRepoMappings } from '../charts/index.ts';
 
 export const diffHelp = `Usage: spokes diff --base REV [--head REV] [PATHS...] [--clusters DIR] [--repo URL=PATH]...
                   [--self-url URL] [--output text|markdown|json] [--exit-code] [--manifests]
+                  [--chart-repo URL=DIR]...
 
 Expands every ApplicationSet in the YAML files under PATHS as they are at --base and at --head,
 and prints the Applications added, removed and changed (with their field changes), by
@@ -40,6 +42,9 @@ Options:
   --manifests            also render the sources of each added or changed Application, and of
                          unchanged ones that source this repository, at both sides, and print
                          a per-object diff of the objects that change (Secret values hidden)
+  --chart-repo URL=DIR   with --manifests: read the Helm chart repository or OCI registry URL
+                         from the local folder DIR (index.yaml and archives, NAME-VERSION.tgz
+                         files, or chart folders NAME/Chart.yaml), never the network (repeatable)
   --kustomize-path PATH  kustomize binary for --manifests (default: kustomize on PATH)
   --helm-path PATH       helm binary for --manifests (default: helm on PATH)
   -C DIR                 run as if started in DIR
@@ -70,6 +75,7 @@ export function parseDiffArgs(
       head: { type: 'string' },
       clusters: { type: 'string' },
       repo: { type: 'string', multiple: true },
+      'chart-repo': { type: 'string', multiple: true },
       'self-url': { type: 'string' },
       output: { type: 'string', short: 'o', default: 'text' },
       'exit-code': { type: 'boolean' },
@@ -96,6 +102,7 @@ export function parseDiffArgs(
       paths: positionals,
       clustersDir: values.clusters,
       repos: parseRepoMappings(values.repo ?? []),
+      chartRepos: parseChartRepoMappings(values['chart-repo'] ?? []),
       selfURL: values['self-url'],
       manifests: values.manifests === true,
       tools: {

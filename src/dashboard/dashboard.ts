@@ -7,6 +7,7 @@
 import type { RepoSource } from '../git/types.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
+import type { ChartSource } from '../charts/index.ts';
 import { createRenderer, type RenderRepos, type ToolOptions } from '../render/index.ts';
 import { Actions } from './actions.ts';
 import { loadAssets, type Assets } from './assets.ts';
@@ -26,6 +27,8 @@ export interface DashboardOptions {
   readonly appNamespaces?: readonly string[];
   /** Git, for the desired side of diffs and for param sets (the process's repository cache). */
   readonly repos: RepoSource & RenderRepos;
+  /** Helm chart repositories and OCI registries, for the desired side of chart sources' diffs. */
+  readonly charts?: ChartSource;
   readonly tools?: ToolOptions;
   readonly log: Logger;
   /** Mark the session cookie Secure even when TLS ends before us and no proxy says so. */
@@ -55,6 +58,7 @@ export class Dashboard {
     const manifests = createRenderer({
       repos: options.repos,
       ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.charts ? { charts: options.charts } : {}),
     });
     const views = new Views({
       store: this.store,

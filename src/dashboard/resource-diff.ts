@@ -8,10 +8,10 @@
  */
 import type { Application } from '../api/application.ts';
 import { splitLines, unifiedHunks } from '../diff/lines.ts';
-import { redactPair, renderApp } from '../diff/manifests.ts';
+import { redactPair } from '../diff/manifests.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
-import type { Renderer } from '../render/index.ts';
+import { renderSources, type Renderer } from '../render/index.ts';
 import { stringify } from 'yaml';
 import { apiVersionOf, liveObject, type ManagedResource } from './spokes.ts';
 
@@ -125,14 +125,13 @@ async function renderWithRevision(
   app: Application,
   renderer: Renderer,
 ): Promise<{ objects: KubeObject[]; revision: string }> {
-  const revisions: string[] = [];
-  const recording: Renderer = {
-    async render(request) {
-      const out = await renderer.render(request);
-      revisions.push(out.revision.commit);
-      return out;
-    },
-  };
-  const objects = await renderApp(app, recording);
-  return { objects, revision: revisions.join(',') };
+  const spec = app.spec;
+  const namespace = spec.destination.namespace;
+  const rendered = await renderSources(renderer, {
+    sources: spec.sources?.length ? spec.sources : spec.source ? [spec.source] : [],
+    multiSource: (spec.sources?.length ?? 0) > 0,
+    appName: app.metadata.name,
+    ...(namespace ? { namespace } : {}),
+  });
+  return { objects: rendered.objects, revision: rendered.revisions.join(',') };
 }

@@ -6,7 +6,7 @@
  */
 import type { Application, ApplicationSource } from '../api/application.ts';
 import type { KubeObject } from '../kube/types.ts';
-import type { Renderer } from '../render/index.ts';
+import { renderSources, type Renderer } from '../render/index.ts';
 import { toYamlStream } from '../yaml.ts';
 import { compareText, type ChangeKind } from './compare.ts';
 import { splitLines, unifiedHunks } from './lines.ts';
@@ -63,20 +63,19 @@ export async function manifestDiff(
 /** Every object of the Application's sources (`spec.sources`, else `spec.source`), in render order. */
 export async function renderApp(app: Application, renderer: Renderer): Promise<KubeObject[]> {
   const spec = app.spec;
-  const sources: readonly ApplicationSource[] = spec.sources ?? (spec.source ? [spec.source] : []);
+  const sources: readonly ApplicationSource[] = spec.sources?.length
+    ? spec.sources
+    : spec.source
+      ? [spec.source]
+      : [];
   const namespace = spec.destination.namespace;
-  const out: KubeObject[] = [];
-  for (const source of sources) {
-    // A source that only provides `$ref` values files to the others renders nothing itself.
-    if (source.ref !== undefined && source.path === undefined && source.chart === undefined) continue;
-    const rendered = await renderer.render({
-      source,
-      appName: app.metadata.name,
-      ...(namespace ? { namespace } : {}),
-    });
-    out.push(...rendered.objects);
-  }
-  return out;
+  const rendered = await renderSources(renderer, {
+    sources,
+    multiSource: (spec.sources?.length ?? 0) > 0,
+    appName: app.metadata.name,
+    ...(namespace ? { namespace } : {}),
+  });
+  return rendered.objects;
 }
 
 /** `apps/Deployment web/api`: what an object is called in the output. */

@@ -11,6 +11,7 @@ import type { ClusterSource } from '../clusters/types.ts';
 import { locate, SpokesError } from '../errors.ts';
 import { expand } from '../expand.ts';
 import { createRepoSource, type GitRepoSource, type RepoRevision, type TreeEntry } from '../git/index.ts';
+import { createChartSource, defaultChartCacheDir, type ChartSourceWithStats } from '../charts/index.ts';
 import { createRenderer, type RenderRepos, type ToolOptions } from '../render/index.ts';
 import {
   appKey,
@@ -50,6 +51,10 @@ export interface DiffOptions {
   readonly clustersDir?: string | undefined;
   /** `--repo URL=PATH`. */
   readonly repos: ReadonlyMap<string, string>;
+  /** `--chart-repo URL=DIR`: chart repositories and registries read from local folders. */
+  readonly chartRepos?: ReadonlyMap<string, string>;
+  /** Where chart archives are cached (default `~/.cache/spokes/charts`). */
+  readonly chartCacheDir?: string;
   /** The URL this repository is known by; undefined means origin's. */
   readonly selfURL?: string | undefined;
   readonly manifests: boolean;
@@ -120,6 +125,7 @@ export async function computeDiff(options: DiffOptions): Promise<DiffReport> {
   const headCommit =
     options.head === undefined ? await work.snapshot() : await work.resolveCommit(options.head, '--head');
   const secrets: Secret[] = [];
+  let charts: ChartSourceWithStats | undefined;
   const shared = createRepoSource({
     localRepos: localRepos(options.repos, self, work.root),
     credentials: () => secrets,
@@ -139,13 +145,20 @@ export async function computeDiff(options: DiffOptions): Promise<DiffReport> {
     const comparison = compareApps(apps[0]!, apps[1]!);
     const report: DiffReport = { base: base.info, head: head.info, comparison };
     if (!options.manifests) return report;
+    // Charts: local folders first (--chart-repo), else the repositories, with the Secrets found in this repository.
+    charts = createChartSource({
+      cacheDir: options.chartCacheDir ?? defaultChartCacheDir(options.env),
+      localRepos: options.chartRepos ?? new Map(),
+      credentials: () => ({ secrets, tlsCerts: {} }),
+    });
     const renderers = {
-      base: createRenderer({ repos: base.repos, tools: options.tools ?? {} }),
-      head: createRenderer({ repos: head.repos, tools: options.tools ?? {} }),
+      base: createRenderer({ repos: base.repos, tools: options.tools ?? {}, charts }),
+      head: createRenderer({ repos: head.repos, tools: options.tools ?? {}, charts }),
     };
     return { ...report, ...(await manifestDiffs(comparison, renderers, self, options.progress)) };
   } finally {
     shared.close();
+    await charts?.close();
   }
 }
 

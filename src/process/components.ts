@@ -1,5 +1,6 @@
 /** The components `--components` asks for, built on what the process shares. */
 import type { Registry } from 'prom-client';
+import type { ChartSource } from '../charts/index.ts';
 import type { GitRepoSource } from '../git/index.ts';
 import { Dashboard } from '../dashboard/dashboard.ts';
 import { HubController } from '../hub/controller.ts';
@@ -17,6 +18,7 @@ export interface Shared {
   readonly config: ControllerConfig;
   readonly hub: KubeClient;
   readonly repos: GitRepoSource;
+  readonly charts: ChartSource;
   readonly metrics: Registry;
   readonly log: Logger;
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
@@ -30,6 +32,8 @@ export interface BuiltComponents {
   readonly dashboard?: Component;
   /** Repository and repo-creds Secrets from whichever component watches them (git credentials). */
   readonly repositorySecrets: () => ReturnType<HubController['repositorySecrets']>;
+  /** argocd-tls-certs-cm's CA certificates by host (from the sync, the one component rendering charts). */
+  readonly tlsCertificates: () => Record<string, string>;
 }
 
 export function buildComponents(shared: Shared): BuiltComponents {
@@ -58,6 +62,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         hub,
         namespace: config.namespace,
         repos,
+        charts: shared.charts,
         tools: toolOptions(shared),
         concurrency: config['sync-concurrency'],
         clusterConcurrency: config['cluster-concurrency'],
@@ -82,6 +87,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
     components: [appSets, sync, notifications].filter((c) => c !== undefined),
     ...(dashboard ? { dashboard } : {}),
     repositorySecrets: () => secretsFrom?.repositorySecrets() ?? [],
+    tlsCertificates: () => sync?.tlsCertificates() ?? {},
   };
 }
 
@@ -101,6 +107,7 @@ function buildDashboard(shared: Shared): Dashboard {
     namespace: config.namespace,
     appNamespaces: config['applicationset-namespaces'],
     repos: shared.repos,
+    charts: shared.charts,
     tools: toolOptions(shared),
     log: shared.log,
     secureCookie: config['dashboard-secure-cookie'] === 'true',

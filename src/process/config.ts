@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { applicationsSyncPolicies } from '../api/applicationset.ts';
+import { defaultChartCacheDir } from '../charts/index.ts';
 import { flagsHelp, type FlagSpecs } from '../config.ts';
 
 export const controllerFlags: FlagSpecs = {
@@ -62,6 +63,31 @@ export const controllerFlags: FlagSpecs = {
   'wave-timeout-seconds': {
     type: 'string',
     help: 'how long a sync wave may take to become healthy (default 300)',
+  },
+  'chart-cache-dir': {
+    type: 'string',
+    help: 'where Helm chart archives are kept (default ~/.cache/spokes/charts)',
+  },
+  'chart-cache-max-mb': {
+    type: 'string',
+    help: 'size bound of the chart archive cache in MiB (default 1024)',
+  },
+  'chart-index-refresh-seconds': {
+    type: 'string',
+    help: 'how long a chart repository index.yaml or OCI tag list is used before it is fetched again (default 180)',
+  },
+  'chart-max-index-mb': {
+    type: 'string',
+    help: 'the largest index.yaml or tag list read, in MiB (default 256); larger ones are refused',
+  },
+  'chart-proxy': {
+    type: 'string',
+    help: 'an HTTP(S) proxy for chart repositories and OCI registries (http://proxy:3128; default none)',
+  },
+  'chart-repo': {
+    type: 'string',
+    multiple: true,
+    help: 'URL=DIR: read Helm chart repository or OCI registry URL from a local folder (testing, offline)',
   },
   'notifications-resync-seconds': {
     type: 'string',
@@ -133,6 +159,12 @@ export const controllerConfigSchema = z.strictObject({
   'cluster-concurrency': positiveInt(4),
   'resync-seconds': positiveInt(180),
   'wave-timeout-seconds': positiveInt(300),
+  'chart-cache-dir': z.string().default(() => defaultChartCacheDir(process.env)),
+  'chart-cache-max-mb': positiveInt(1024),
+  'chart-index-refresh-seconds': positiveInt(180),
+  'chart-max-index-mb': positiveInt(256),
+  'chart-proxy': z.url().optional(),
+  'chart-repo': z.array(z.string().regex(/^.+=.+$/, 'expected URL=DIR')).default([]),
   'notifications-resync-seconds': positiveInt(60),
   'kustomize-path': z.string().optional(),
   'helm-path': z.string().optional(),

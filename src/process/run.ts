@@ -5,6 +5,7 @@
  */
 import type { WebhookSecrets } from '../webhook/push.ts';
 import type { PullRequestEvent } from '../webhook/pull-request.ts';
+import { createChartSource, parseChartRepoMappings } from '../charts/index.ts';
 import { createRepoSource } from '../git/index.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
 import { KubeClient } from '../kube/client.ts';
@@ -26,15 +27,29 @@ export async function runController(
   const hub = KubeClient.fromKubeconfig(config.kubeconfig, config.context);
   const metrics = createMetricsRegistry();
   // The repository cache is made before the components; its credentials come from them.
-  const secrets: { from?: () => ReturnType<typeof built.repositorySecrets> } = {};
+  const secrets: {
+    from?: () => ReturnType<typeof built.repositorySecrets>;
+    tlsCerts?: () => Record<string, string>;
+  } = {};
   const repos = createRepoSource({
     localRepos: parseRepoMappings(config.repo),
     ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
     credentials: () => secrets.from?.() ?? [],
     log,
   });
-  const built = buildComponents({ config, hub, repos, metrics, log, toolSearchPath });
+  const charts = createChartSource({
+    cacheDir: config['chart-cache-dir'],
+    maxCacheBytes: config['chart-cache-max-mb'] * 1024 * 1024,
+    refreshSeconds: config['chart-index-refresh-seconds'],
+    maxIndexBytes: config['chart-max-index-mb'] * 1024 * 1024,
+    localRepos: parseChartRepoMappings(config['chart-repo']),
+    ...(config['chart-proxy'] ? { proxy: config['chart-proxy'] } : {}),
+    credentials: () => ({ secrets: secrets.from?.() ?? [], tlsCerts: secrets.tlsCerts?.() ?? {} }),
+    log: log.child({ component: 'charts' }),
+  });
+  const built = buildComponents({ config, hub, repos, charts, metrics, log, toolSearchPath });
   secrets.from = built.repositorySecrets;
+  secrets.tlsCerts = built.tlsCertificates;
   const group = componentGroup(built.components, log);
 
   const server = createHttpServer(
@@ -66,6 +81,7 @@ export async function runController(
   await group.stop();
   await dashboard?.stop();
   repos.close();
+  await charts.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   log.info('stopped', { exitCode });
   return exitCode;

@@ -33,6 +33,12 @@ export const helmOptionsSchema = z.looseObject({
 });
 export type HelmOptions = z.infer<typeof helmOptionsSchema>;
 
+/** Where `$ref/...` value files come from (a multi-source Application's ref sources). */
+export interface RefFiles {
+  /** Writes the file into `scratch`; undefined when it does not exist. */
+  materialize(file: string, scratch: string, index: number): Promise<string | undefined>;
+}
+
 export interface HelmContext {
   /** The Application's name: the release name unless `releaseName` is set. */
   readonly appName: string;
@@ -66,8 +72,6 @@ export function valueFilePath(appPath: string, file: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) {
     throw new SpokesError('InvalidSpec', `helm value file "${file}": remote value files are not supported`);
   }
-  if (file.startsWith('$'))
-    throw new SpokesError('InvalidSpec', `helm value file "${file}": $ref sources are not supported`);
   const joined = file.startsWith('/')
     ? posix.normalize(file.slice(1))
     : posix.normalize(posix.join(appPath, file));
@@ -77,14 +81,43 @@ export function valueFilePath(appPath: string, file: string): string {
   return joined;
 }
 
-async function valueFileArgs(root: string, appPath: string, options: HelmOptions): Promise<string[]> {
+interface ValueFileInput {
+  readonly root: string;
+  readonly appPath: string;
+  readonly options: HelmOptions;
+  readonly scratch: string;
+  readonly refs: RefFiles | undefined;
+}
+
+/** A value file's path on disk, or undefined when it does not exist. */
+async function valueFileOnDisk(
+  input: ValueFileInput,
+  file: string,
+  index: number,
+): Promise<string | undefined> {
+  if (file.startsWith('$')) {
+    if (input.refs === undefined) {
+      throw new SpokesError(
+        'InvalidSpec',
+        `source referenced "${file.split('/')[0]}", but no source has a 'ref' field defined`,
+      );
+    }
+    return input.refs.materialize(file, input.scratch, index);
+  }
+  const path = join(input.root, valueFilePath(input.appPath, file));
+  return (await exists(path)) ? path : undefined;
+}
+
+async function valueFileArgs(input: ValueFileInput): Promise<string[]> {
+  const { options } = input;
   const args: string[] = [];
   const seen = new Set<string>();
-  for (const file of options.valueFiles ?? []) {
-    const path = join(root, valueFilePath(appPath, file));
-    if (seen.has(path)) continue;
-    seen.add(path);
-    if (!(await exists(path))) {
+  for (const [index, file] of (options.valueFiles ?? []).entries()) {
+    const key = file.startsWith('$') && input.refs !== undefined ? file : valueFilePath(input.appPath, file);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const path = await valueFileOnDisk(input, file, index);
+    if (path === undefined) {
       if (options.ignoreMissingValueFiles === true) continue;
       throw new SpokesError('FileNotFound', `helm value file "${file}" does not exist`);
     }
@@ -119,10 +152,24 @@ function flagArgs(options: HelmOptions): string[] {
 }
 
 /** Templates the chart at `appPath` inside `root` (an exported copy of the repository). */
+/** Helm's complaint when a chart's dependencies are not in its charts/ folder. */
+export function isMissingDependencies(err: unknown): boolean {
+  const text = err instanceof Error ? err.message : String(err);
+  return /found in (Chart|requirements)\.yaml, but missing in charts\/ directory/.test(text);
+}
+
+export interface HelmInput {
+  readonly options: HelmOptions;
+  readonly context: HelmContext;
+  readonly refs?: RefFiles;
+  /** Fetches the chart's dependencies into its charts/ folder (run when Helm says they are missing). */
+  readonly buildDependencies?: (chartDir: string) => Promise<void>;
+}
+
 export async function renderHelm(
   root: string,
   appPath: string,
-  input: { readonly options: HelmOptions; readonly context: HelmContext },
+  input: HelmInput,
   tools: ToolOptions,
 ): Promise<KubeObject[]> {
   const { options, context } = input;
@@ -133,7 +180,8 @@ export async function renderHelm(
     const args = ['template', '.', '--name-template', name];
     if (namespace !== '') args.push('--namespace', namespace);
     if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
-    args.push(...setArgs(options.parameters ?? []), ...(await valueFileArgs(root, appPath, options)));
+    const values = await valueFileArgs({ root, appPath, options, scratch, refs: input.refs });
+    args.push(...setArgs(options.parameters ?? []), ...values);
     const inline = inlineValues(options);
     if (inline !== '') {
       const file = join(scratch, 'values.yaml');
@@ -141,7 +189,16 @@ export async function renderHelm(
       args.push('--values', file);
     }
     args.push(...flagArgs(options));
-    const out = await runTool('helm', args, join(root, appPath), tools);
+    const chartDir = join(root, appPath);
+    let out: string;
+    try {
+      out = await runTool('helm', args, chartDir, tools);
+    } catch (err) {
+      // As Argo CD: a chart whose dependencies are not vendored gets them fetched, then templated again.
+      if (input.buildDependencies === undefined || !isMissingDependencies(err)) throw err;
+      await input.buildDependencies(chartDir);
+      out = await runTool('helm', args, chartDir, tools);
+    }
     return parseManifestStream(out, 'helm template');
   } finally {
     await rm(scratch, { recursive: true, force: true });

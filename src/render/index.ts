@@ -1,25 +1,35 @@
 /**
- * Rendering an Application source to Kubernetes objects: the revision resolved to a commit through
- * the repo cache, the source type chosen as Argo CD chooses it (an explicit `directory` /
- * `kustomize` / `helm` block, else discovered from the files directly in the path: a
- * `*Chart.yaml` means Helm, a kustomization file Kustomize — the later in walk order winning —
- * else a plain directory), then rendered. Results are cached by (repository, commit, path, type,
- * options, and for Helm the release name and namespace); concurrent requests share one render.
+ * Rendering an Application source to Kubernetes objects. A git source's revision is resolved to a
+ * commit through the repo cache, a chart source's (`chart`) to a version through the chart source,
+ * an OCI artifact's (`oci://` without `chart`) to a digest; the source type is chosen as Argo CD
+ * chooses it (an explicit `directory` / `kustomize` / `helm` block, else discovered from the files
+ * directly in the path: a `*Chart.yaml` means Helm, a kustomization file Kustomize — the later in
+ * walk order winning — else a plain directory; a chart source is Helm), then rendered. Results are
+ * cached by (repository, commit / version / digest, path, type, options, the commits of `$ref`
+ * value files, and for Helm the release name and namespace); concurrent requests share one render.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ApplicationSource } from '../api/application.ts';
+import type { ChartSource } from '../charts/types.ts';
 import type { RepoRevision, RepoSource, TreeEntry } from '../git/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { SpokesError } from '../errors.ts';
+import { renderChartSource, renderOciArtifact } from './chart-source.ts';
 import { normalizeAppPath, renderDirectory } from './directory.ts';
+import { buildDependencies } from './helm-deps.ts';
 import { helmOptionsSchema, renderHelm, type HelmOptions } from './helm.ts';
 import { kustomizeOptionsSchema, renderKustomize, type KustomizeOptions } from './kustomize.ts';
+import { kustomizeBuildFor, NO_KUSTOMIZE_SETTINGS, type KustomizeSettings } from './kustomize-settings.ts';
+import { RefResolver, refSourceFor, type RefSources } from './refs.ts';
 import type { ToolOptions } from './tools.ts';
 
 export { type ToolOptions } from './tools.ts';
+export { kustomizeSettingsFrom, type KustomizeSettings } from './kustomize-settings.ts';
+export { refSourcesOf, type RefSources } from './refs.ts';
+export { checkSources, renderSources, type RenderedApp, type SourcesRequest } from './sources.ts';
 
 export type SourceType = 'Directory' | 'Kustomize' | 'Helm';
 
@@ -34,21 +44,35 @@ export interface RenderRequest {
   readonly appName: string;
   /** The destination namespace (Helm's default release namespace). */
   readonly namespace?: string;
+  /**
+   * A multi-source Application's ref sources (`spec.sources[].ref`), keyed `$name`, for `$name/...`
+   * value files; undefined for a single source, whose `$...` value files are plain paths.
+   */
+  readonly refSources?: RefSources;
+  /** Skip cached chart indexes and tag lists (a hard refresh). */
+  readonly noCache?: boolean;
 }
 
 export interface RenderedSource {
-  readonly revision: RepoRevision;
+  /** What Argo CD reports for the source: a commit SHA, a chart version, or an OCI digest. */
+  readonly revision: string;
   readonly type: SourceType;
   readonly objects: readonly KubeObject[];
 }
 
 export interface Renderer {
   render(request: RenderRequest): Promise<RenderedSource>;
+  /** A source's revision without rendering it (ref-only sources report one too). */
+  resolveRevision(source: ApplicationSource, noCache?: boolean): Promise<string>;
 }
 
 export interface RendererOptions {
   readonly repos: RenderRepos;
   readonly tools?: ToolOptions;
+  /** Helm chart repositories and OCI registries; without one, chart sources are refused. */
+  readonly charts?: ChartSource;
+  /** argocd-cm's Kustomize settings, read at each render. */
+  readonly kustomizeSettings?: () => KustomizeSettings;
   /** Rendered results kept (least recently used dropped first); default 512. */
   readonly cacheSize?: number;
 }
@@ -75,7 +99,10 @@ export function explicitType(source: ApplicationSource): SourceType | undefined 
   if (types.length > 1)
     throw new SpokesError('InvalidSpec', `multiple application sources defined: ${types.join(',')}`);
   if (types[0] === 'Plugin')
-    throw new SpokesError('InvalidSpec', 'config management plugins are not supported');
+    throw new SpokesError(
+      'NotSupported',
+      'config management plugins (source.plugin) are not supported by Spokes: render the manifests into git, or use a Helm, Kustomize or plain-directory source',
+    );
   return types[0] as SourceType | undefined;
 }
 
@@ -106,6 +133,44 @@ function parseOptions<T>(schema: z.ZodType<T>, value: unknown, field: string): T
   return parsed.data;
 }
 
+/**
+ * A source checked without fetching anything: its type blocks (one at most, no plugin), their
+ * options, a chart's targetRevision, and the ref sources its `$ref` value files name. What passes
+ * can only fail later for want of its repository, chart or files.
+ */
+export function checkSource(source: ApplicationSource, refs: RefSources | undefined): void {
+  const type = explicitType(source);
+  if (source.chart) {
+    if (!source.targetRevision) {
+      throw new SpokesError(
+        'InvalidSpec',
+        'spec.source.targetRevision is required if the manifest source is a helm chart',
+      );
+    }
+    if (type !== undefined && type !== 'Helm') {
+      throw new SpokesError(
+        'InvalidSpec',
+        `source.${type.toLowerCase()} cannot apply to a Helm chart source`,
+      );
+    }
+  }
+  if (source.helm !== undefined) {
+    const helm = parseOptions(helmOptionsSchema, source.helm, 'helm');
+    if (refs !== undefined)
+      for (const file of helm.valueFiles ?? []) if (file.startsWith('$')) refSourceFor(file, refs);
+  }
+  if (source.kustomize !== undefined) parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize');
+  if (source.directory !== undefined) parseOptions(directorySchema, source.directory, 'directory');
+}
+
+/** A source's files: read through `reader` at `at`, or written out to a folder for the tools. */
+export interface TreeRender {
+  readonly reader: RepoSource;
+  readonly at: RepoRevision;
+  /** Runs `work` on the tree written out to a folder (a throwaway copy: tools may edit it). */
+  withRoot<T>(work: (root: string) => Promise<T>): Promise<T>;
+}
+
 interface Plan {
   readonly type: SourceType;
   readonly appPath: string;
@@ -113,83 +178,198 @@ interface Plan {
   readonly key: string;
 }
 
+/** What every render shares: tools, charts, settings, and the result cache. */
+export interface RenderContext {
+  readonly repos: RenderRepos;
+  readonly tools: ToolOptions;
+  readonly charts: ChartSource | undefined;
+  readonly kustomize: () => KustomizeSettings;
+  remember<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** The source type and its parsed options for a tree, and the cache key parts they make. */
+export async function planTree(
+  request: RenderRequest,
+  tree: Pick<TreeRender, 'at'> & Partial<Pick<TreeRender, 'reader'>>,
+  forced?: SourceType,
+): Promise<Plan> {
+  const { source } = request;
+  const appPath = normalizeAppPath(source.path);
+  const discover = async (): Promise<SourceType> => {
+    if (tree.reader === undefined)
+      throw new SpokesError('InvalidSpec', `${source.repoURL}: the source type cannot be told`);
+    return discoverType(await tree.reader.listTree(tree.at), appPath);
+  };
+  const type = forced ?? explicitType(source) ?? (await discover());
+  const opts =
+    type === 'Helm'
+      ? parseOptions(helmOptionsSchema, source.helm, 'helm')
+      : type === 'Kustomize'
+        ? parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize')
+        : parseOptions(directorySchema, source.directory, 'directory');
+  const helmContext = type === 'Helm' ? { appName: request.appName, namespace: request.namespace ?? '' } : {};
+  const key = JSON.stringify([tree.at.repoURL, tree.at.commit, appPath, type, opts, helmContext]);
+  return { type, appPath, options: opts, key };
+}
+
+/** Renders a planned tree: plain YAML from the reader, Kustomize and Helm on the written-out copy. */
+export async function runPlan(
+  ctx: RenderContext,
+  p: Plan,
+  request: RenderRequest,
+  tree: TreeRender,
+): Promise<KubeObject[]> {
+  switch (p.type) {
+    case 'Directory':
+      return renderDirectory(tree.reader, tree.at, p.appPath, p.options as z.infer<typeof directorySchema>);
+    case 'Kustomize': {
+      const options = p.options as KustomizeOptions;
+      const build = kustomizeBuildFor(ctx.kustomize(), options.version);
+      return tree.withRoot((root) =>
+        renderKustomize(root, p.appPath, options, {
+          ...ctx.tools,
+          run: { build, ...(ctx.charts ? { charts: ctx.charts } : {}) },
+        }),
+      );
+    }
+    case 'Helm': {
+      const options = p.options as HelmOptions;
+      const context = {
+        appName: request.appName,
+        ...(request.namespace ? { namespace: request.namespace } : {}),
+      };
+      const refs =
+        request.refSources === undefined ? undefined : new RefResolver(ctx.repos, request.refSources);
+      return tree.withRoot((root) =>
+        renderHelm(
+          root,
+          p.appPath,
+          {
+            options,
+            context,
+            ...(refs ? { refs } : {}),
+            ...(ctx.charts
+              ? {
+                  buildDependencies: (dir: string) =>
+                    buildDependencies(dir, { charts: ctx.charts!, boundary: root }),
+                }
+              : {}),
+          },
+          ctx.tools,
+        ),
+      );
+    }
+  }
+}
+
+/** argocd-cm's Kustomize build for a Kustomize plan (part of its cache key: a settings change re-renders). */
+export function buildKey(ctx: RenderContext, p: Plan): unknown {
+  return p.type === 'Kustomize'
+    ? kustomizeBuildFor(ctx.kustomize(), (p.options as KustomizeOptions).version)
+    : null;
+}
+
+/** The commits of the `$ref` value files a Helm source names (part of its cache key). */
+export async function refCommits(
+  ctx: RenderContext,
+  request: RenderRequest,
+  p: Plan,
+  at?: RepoRevision,
+): Promise<string[]> {
+  if (p.type !== 'Helm' || request.refSources === undefined) return [];
+  const files = (p.options as HelmOptions).valueFiles ?? [];
+  if (!files.some((f) => f.startsWith('$'))) return [];
+  const refs = new RefResolver(ctx.repos, request.refSources);
+  if (at !== undefined) await refs.checkSameRepository(files, at);
+  return refs.commitsFor(files);
+}
+
 export function createRenderer(options: RendererOptions): Renderer {
   const { repos } = options;
-  const tools = options.tools ?? {};
   const size = options.cacheSize ?? 512;
-  const cache = new Map<string, Promise<KubeObject[]>>();
+  const cache = new Map<string, Promise<unknown>>();
 
-  const remember = (key: string, work: () => Promise<KubeObject[]>): Promise<KubeObject[]> => {
-    let result = cache.get(key);
-    if (result !== undefined) {
+  const remember = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const cached = cache.get(key) as Promise<T> | undefined;
+    if (cached !== undefined) {
       cache.delete(key);
-      cache.set(key, result);
-      return result;
+      cache.set(key, cached);
+      return cached;
     }
-    result = work();
+    const result = work();
     cache.set(key, result);
     result.catch(() => cache.get(key) === result && cache.delete(key));
     while (cache.size > size) cache.delete(cache.keys().next().value!);
     return result;
   };
 
-  const plan = async (request: RenderRequest, at: RepoRevision): Promise<Plan> => {
-    const { source } = request;
-    const appPath = normalizeAppPath(source.path);
-    const type = explicitType(source) ?? discoverType(await repos.listTree(at), appPath);
-    const opts =
-      type === 'Helm'
-        ? parseOptions(helmOptionsSchema, source.helm, 'helm')
-        : type === 'Kustomize'
-          ? parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize')
-          : parseOptions(directorySchema, source.directory, 'directory');
-    const helmContext =
-      type === 'Helm' ? { appName: request.appName, namespace: request.namespace ?? '' } : {};
-    const key = JSON.stringify([at.repoURL, at.commit, appPath, type, opts, helmContext]);
-    return { type, appPath, options: opts, key };
+  const ctx: RenderContext = {
+    repos,
+    tools: options.tools ?? {},
+    charts: options.charts,
+    kustomize: options.kustomizeSettings ?? (() => NO_KUSTOMIZE_SETTINGS),
+    remember,
   };
 
-  const withTree = async <T>(at: RepoRevision, work: (root: string) => Promise<T>): Promise<T> => {
-    const root = await mkdtemp(join(tmpdir(), 'spokes-render-'));
-    try {
-      await repos.exportTree(at, root);
-      return await work(root);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
-  };
-
-  const run = (p: Plan, request: RenderRequest, at: RepoRevision): Promise<KubeObject[]> => {
-    switch (p.type) {
-      case 'Directory':
-        return renderDirectory(repos, at, p.appPath, p.options as z.infer<typeof directorySchema>);
-      case 'Kustomize':
-        return withTree(at, (root) => renderKustomize(root, p.appPath, p.options as KustomizeOptions, tools));
-      case 'Helm': {
-        const context = {
-          appName: request.appName,
-          ...(request.namespace ? { namespace: request.namespace } : {}),
-        };
-        return withTree(at, (root) =>
-          renderHelm(root, p.appPath, { options: p.options as HelmOptions, context }, tools),
-        );
+  const gitTree = (at: RepoRevision): TreeRender => ({
+    reader: repos,
+    at,
+    async withRoot(work) {
+      const root = await mkdtemp(join(tmpdir(), 'spokes-render-'));
+      try {
+        await repos.exportTree(at, root);
+        return await work(root);
+      } finally {
+        await rm(root, { recursive: true, force: true });
       }
+    },
+  });
+
+  const renderGit = async (request: RenderRequest): Promise<RenderedSource> => {
+    const { source } = request;
+    const at = await repos.resolve(source.repoURL, source.targetRevision || 'HEAD');
+    const tree = gitTree(at);
+    const p = await planTree(request, tree);
+    const key = JSON.stringify([p.key, await refCommits(ctx, request, p, at), buildKey(ctx, p)]);
+    const objects = await remember(key, () => runPlan(ctx, p, request, tree));
+    return { revision: at.commit, type: p.type, objects };
+  };
+
+  const chartsOrRefuse = (source: ApplicationSource): ChartSource => {
+    if (options.charts === undefined) {
+      throw new SpokesError(
+        'NotSupported',
+        `chart source ${source.repoURL}: no chart repository access configured here`,
+      );
     }
+    return options.charts;
   };
 
   return {
-    async render(request) {
+    render(request) {
       const { source } = request;
-      if (source.chart !== undefined) {
-        throw new SpokesError(
-          'InvalidSpec',
-          'Helm repository charts (source.chart) are not supported: use a chart in git',
+      if (source.chart) return renderChartSource({ ...ctx, charts: chartsOrRefuse(source) }, request);
+      if (/^oci:\/\//i.test(source.repoURL))
+        return renderOciArtifact({ ...ctx, charts: chartsOrRefuse(source) }, request);
+      return renderGit(request);
+    },
+    async resolveRevision(source, noCache) {
+      if (source.chart) {
+        const chart = await chartsOrRefuse(source).resolve(
+          { repoURL: source.repoURL, chart: source.chart, revision: source.targetRevision ?? '' },
+          { noCache: noCache === true },
         );
+        return chart.version;
       }
-      const at = await repos.resolve(source.repoURL, source.targetRevision || 'HEAD');
-      const p = await plan(request, at);
-      const objects = await remember(p.key, () => run(p, request, at));
-      return { revision: at, type: p.type, objects };
+      if (/^oci:\/\//i.test(source.repoURL)) {
+        const artifact = await chartsOrRefuse(source).resolveArtifact(
+          source.repoURL,
+          source.targetRevision ?? '',
+          { noCache: noCache === true },
+        );
+        return artifact.digest;
+      }
+      return (await repos.resolve(source.repoURL, source.targetRevision || 'HEAD')).commit;
     },
   };
 }

@@ -9,7 +9,10 @@ import { z } from 'zod';
 import type { KubeObject } from '../kube/types.ts';
 import { SpokesError } from '../errors.ts';
 import { parseManifestStream } from './manifests.ts';
-import { runTool, type ToolOptions } from './tools.ts';
+import type { ChartSource } from '../charts/types.ts';
+import { prepareHelmCharts } from './kustomize-helm.ts';
+import { helmEnabled, type KustomizeBuild } from './kustomize-settings.ts';
+import { runTool, toolPath, type ToolOptions } from './tools.ts';
 
 export const kustomizeOptionsSchema = z.looseObject({
   namePrefix: z.string().optional(),
@@ -25,6 +28,7 @@ export const kustomizeOptionsSchema = z.looseObject({
   forceCommonAnnotations: z.boolean().optional(),
   labelWithoutSelector: z.boolean().optional(),
   labelIncludeTemplates: z.boolean().optional(),
+  version: z.string().optional(),
 });
 export type KustomizeOptions = z.infer<typeof kustomizeOptionsSchema>;
 
@@ -72,6 +76,12 @@ export function kustomizeEdits(o: KustomizeOptions): string[][] {
   return edits;
 }
 
+/** How `kustomize build` runs: argocd-cm's build options and binary, and the charts for helmCharts. */
+export interface KustomizeRun {
+  readonly build: KustomizeBuild;
+  readonly charts?: ChartSource;
+}
+
 /**
  * Builds the kustomization at `appPath` inside `root` (an exported copy of the repository, which the
  * edits change in place).
@@ -80,10 +90,20 @@ export async function renderKustomize(
   root: string,
   appPath: string,
   options: KustomizeOptions,
-  tools: ToolOptions,
+  tools: ToolOptions & { readonly run?: KustomizeRun },
 ): Promise<KubeObject[]> {
+  const run = tools.run ?? { build: { options: [] } };
   const dir = join(root, appPath);
-  for (const edit of kustomizeEdits(options)) await runTool('kustomize', edit, dir, tools);
-  const out = await runTool('kustomize', ['build', dir], root, tools);
+  const kustomizeTools = run.build.binary ? { ...tools, kustomize: run.build.binary } : tools;
+  for (const edit of kustomizeEdits(options)) await runTool('kustomize', edit, dir, kustomizeTools);
+  const args = ['build', dir, ...run.build.options];
+  if (helmEnabled(run.build.options)) {
+    if (run.charts !== undefined) await prepareHelmCharts(root, dir, run.charts);
+    // The same helm binary Helm sources use, whatever PATH kustomize would search.
+    if (!run.build.options.some((o) => o.startsWith('--helm-command'))) {
+      args.push('--helm-command', await toolPath('helm', tools));
+    }
+  }
+  const out = await runTool('kustomize', args, root, kustomizeTools);
   return parseManifestStream(out, 'kustomize build');
 }

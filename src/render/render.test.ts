@@ -51,7 +51,7 @@ describe('source type', () => {
       () => explicitType({ repoURL: 'r', helm: {}, kustomize: {} }),
       /multiple application sources defined: Kustomize,Helm/,
     );
-    assert.throws(() => explicitType({ repoURL: 'r', plugin: {} }), code('InvalidSpec'));
+    assert.throws(() => explicitType({ repoURL: 'r', plugin: {} }), code('NotSupported'));
   });
 });
 
@@ -102,7 +102,7 @@ describe('helm arguments', () => {
     assert.equal(valueFilePath('charts/web', '/envs/prod.yaml'), 'envs/prod.yaml');
     assert.throws(() => valueFilePath('charts/web', '../../../x.yaml'), code('PathOutsideRepo'));
     assert.throws(() => valueFilePath('charts/web', 'https://example.com/v.yaml'), code('InvalidSpec'));
-    assert.throws(() => valueFilePath('charts/web', '$values/v.yaml'), code('InvalidSpec'));
+    assert.equal(valueFilePath('charts/web', '$values/v.yaml'), 'charts/web/$values/v.yaml');
   });
   test('valuesObject wins over values', () => {
     assert.equal(inlineValues({ values: 'a: 1\n', valuesObject: { b: 2 } }), 'b: 2\n');

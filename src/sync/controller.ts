@@ -17,14 +17,27 @@ import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import { pushMatchKey } from '../git/url.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Informer } from '../kube/informer.ts';
-import { APP_PROJECTS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
+import {
+  APP_PROJECTS,
+  APPLICATIONS,
+  CONFIG_MAPS,
+  SECRETS,
+  objectKey,
+  type KubeObject,
+} from '../kube/types.ts';
+import type { ChartSource } from '../charts/types.ts';
 import type { Logger } from '../log.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
 import { Destinations, normalizeServer, type ResolvedDestination } from './destinations.ts';
 import { DiffCache } from './diff.ts';
 import { ClusterCache } from './live-cache.ts';
 import type { OperationOutcome } from './operation.ts';
-import { createRenderer, type ToolOptions } from '../render/index.ts';
+import {
+  createRenderer,
+  kustomizeSettingsFrom,
+  type KustomizeSettings,
+  type ToolOptions,
+} from '../render/index.ts';
 import { reconcileApp, type LiveApp } from './reconcile.ts';
 import { instanceName } from './tracking.ts';
 
@@ -35,6 +48,8 @@ export interface SyncControllerOptions {
   /** More namespaces whose Applications are served (globs or /regex/). */
   readonly appNamespaces?: readonly string[];
   readonly repos: GitRepoSource;
+  /** Helm chart repositories and OCI registries (chart sources, dependencies, kustomize helmCharts). */
+  readonly charts?: ChartSource;
   readonly tools?: ToolOptions;
   /** Applications reconciled at once per cluster (default 4). */
   readonly clusterConcurrency?: number;
@@ -54,6 +69,10 @@ export interface SyncStats {
   writes: number;
 }
 
+/** Argo CD's settings ConfigMaps in the control-plane namespace that rendering reads. */
+const ARGOCD_CM = 'argocd-cm';
+const TLS_CERTS_CM = 'argocd-tls-certs-cm';
+
 /** Tracked objects changing on a spoke are gathered this long before their Application re-runs. */
 const LIVE_COALESCE_MS = 100;
 
@@ -65,6 +84,8 @@ export class SyncController {
   readonly #apps: Informer<LiveApp>;
   readonly #secrets: Informer<KubeObject>;
   readonly #projects: Informer<KubeObject>;
+  /** argocd-cm and argocd-tls-certs-cm, each watched by name (field selectors know no sets). */
+  readonly #configMaps: Informer<KubeObject>[];
   readonly #destinations: Destinations;
   readonly #caches = new Map<string, ClusterCache>();
   readonly #queues = new Map<string, WorkQueue>();
@@ -92,18 +113,24 @@ export class SyncController {
       log,
     );
     this.#projects = new Informer(hub, APP_PROJECTS, { namespace }, log);
+    this.#configMaps = [ARGOCD_CM, TLS_CERTS_CM].map(
+      (name) => new Informer(hub, CONFIG_MAPS, { namespace, fieldSelector: `metadata.name=${name}` }, log),
+    );
     this.#destinations = new Destinations(hub);
     this.#limit = pLimit(options.concurrency ?? 32);
     this.#renderer = createRenderer({
       repos: options.repos,
       ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.charts ? { charts: options.charts } : {}),
+      kustomizeSettings: () => this.#kustomizeSettings(),
     });
     this.#wireTriggers();
   }
 
   async start(): Promise<void> {
-    for (const informer of [this.#secrets, this.#projects, this.#apps]) informer.start();
-    await Promise.all([this.#secrets.synced, this.#projects.synced, this.#apps.synced]);
+    const informers = [this.#secrets, this.#projects, ...this.#configMaps, this.#apps];
+    for (const informer of informers) informer.start();
+    await Promise.all(informers.map((i) => i.synced));
     this.#ready = true;
     for (const app of this.#apps.list()) this.#enqueue(app);
     for (const queue of this.#queues.values()) queue.resume();
@@ -117,7 +144,9 @@ export class SyncController {
     this.#stopped = true;
     this.#ready = false;
     await Promise.all([...this.#queues.values()].map((q) => q.stop()));
-    await Promise.all([this.#apps.stop(), this.#secrets.stop(), this.#projects.stop()]);
+    await Promise.all(
+      [this.#apps, this.#secrets, this.#projects, ...this.#configMaps].map((informer) => informer.stop()),
+    );
     await Promise.all([...this.#caches.values()].map((c) => c.stop()));
   }
 
@@ -150,6 +179,24 @@ export class SyncController {
       .map((obj) => secretSchema.safeParse(obj))
       .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
       .filter((secret) => secretType(secret) === 'repository' || secretType(secret) === 'repo-creds');
+  }
+
+  /** argocd-tls-certs-cm: PEM CA certificates by server host name (chart repositories, registries). */
+  tlsCertificates(): Record<string, string> {
+    return this.#configMapData(TLS_CERTS_CM);
+  }
+
+  #configMapData(name: string): Record<string, string> {
+    const found = this.#configMaps
+      .map((i) => i.get(this.#options.namespace, name))
+      .find((cm) => cm !== undefined);
+    const data = found?.['data'];
+    return data !== null && typeof data === 'object' ? (data as Record<string, string>) : {};
+  }
+
+  /** argocd-cm's Kustomize settings; a malformed one fails the renders that need it, loudly. */
+  #kustomizeSettings(): KustomizeSettings {
+    return kustomizeSettingsFrom(this.#configMapData(ARGOCD_CM));
   }
 
   #clusters(): Cluster[] {

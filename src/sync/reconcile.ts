@@ -20,8 +20,10 @@ import { FIELD_MANAGER, runSync, type OperationOutcome } from './operation.ts';
 import { parseDurationMs } from './options.ts';
 import { ProgressWriter, type OperationProgress, type ProgressSink } from './progress.ts';
 import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts';
-import type { Renderer } from '../render/index.ts';
+import { renderSources, type Renderer } from '../render/index.ts';
 import {
+  deployedFields,
+  joinedRevision,
   statusChanged,
   healthWithTransition,
   historyEntry,
@@ -94,8 +96,12 @@ interface Prepared {
   /** The resource types this Application's objects have (rendered now or tracked before). */
   readonly types: readonly ResourceType[];
   readonly targets: Target[];
+  /** The revisions joined (what automated sync compares); `revisions` has one per source. */
   readonly revision: string;
+  readonly revisions: readonly string[];
   readonly sourceType: string;
+  /** Objects rendered more than once (the last one is kept), as Argo CD's warning words them. */
+  readonly repeated: readonly string[];
 }
 
 class ConditionError extends Error {
@@ -160,10 +166,16 @@ async function prepare(run: Run): Promise<Prepared> {
   const { app, deps } = run;
   const { project, dest, sources } = placement(run);
   const namespace = app.spec.destination.namespace ?? '';
-  const rendered = await renderSources(run, sources);
+  const rendered = await renderAll(run, sources);
   let targets: Target[];
+  const repeated: string[] = [];
   try {
-    targets = await prepareTargets(dest.client, rendered.objects, { instance: run.instance, namespace });
+    targets = await prepareTargets(dest.client, rendered.objects, {
+      instance: run.instance,
+      namespace,
+      onRepeated: (key, count) =>
+        repeated.push(`Resource ${key} appeared ${count} times among application resources.`),
+    });
   } catch (err) {
     throw new ConditionError('ComparisonError', messageOf(err));
   }
@@ -179,7 +191,16 @@ async function prepare(run: Run): Promise<Prepared> {
   }
   if (!cache.reachable(types))
     throw new ConditionError('ComparisonError', `${where}: its watches are failing`);
-  return { dest, cache, types, targets, revision: rendered.revision, sourceType: rendered.sourceType };
+  return {
+    dest,
+    cache,
+    types,
+    targets,
+    revision: rendered.revisions.join(','),
+    revisions: rendered.revisions,
+    sourceType: rendered.sourceType,
+    repeated,
+  };
 }
 
 /** The project, destination and sources, checked against each other. */
@@ -203,7 +224,13 @@ function placement(run: Run): {
   } catch (err) {
     throw new ConditionError('InvalidSpecError', messageOf(err));
   }
-  const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
+  if ((app.spec as { sourceHydrator?: unknown }).sourceHydrator !== undefined) {
+    throw new ConditionError(
+      'InvalidSpecError',
+      "spec.sourceHydrator (Argo CD's source hydrator) is not supported by Spokes: hydrate the manifests into git and point spec.source at them",
+    );
+  }
+  const sources = app.spec.sources?.length ? app.spec.sources : app.spec.source ? [app.spec.source] : [];
   if (sources.length === 0) {
     throw new ConditionError('InvalidSpecError', 'spec.source or spec.sources is required');
   }
@@ -213,30 +240,24 @@ function placement(run: Run): {
   return { project, dest, sources };
 }
 
-async function renderSources(
+/** Every source rendered; a failure is a ComparisonError naming the source, never a prune. */
+async function renderAll(
   run: Run,
   sources: readonly ApplicationSource[],
-): Promise<{ objects: KubeObject[]; revision: string; sourceType: string }> {
-  const objects: KubeObject[] = [];
-  const revisions: string[] = [];
-  let sourceType = '';
-  const namespace = run.app.spec.destination.namespace ?? '';
-  for (const source of sources) {
-    // A source that only names values files for others (`ref`) renders nothing itself.
-    if (source.ref !== undefined && source.path === undefined && source.chart === undefined) continue;
-    try {
-      const rendered = await run.deps.renderer.render({ source, appName: run.app.metadata.name, namespace });
-      objects.push(...rendered.objects);
-      revisions.push(rendered.revision.commit);
-      sourceType ||= rendered.type;
-    } catch (err) {
-      throw new ConditionError(
-        'ComparisonError',
-        `failed to render ${source.repoURL} ${source.path ?? ''}: ${messageOf(err)}`,
-      );
-    }
+): Promise<{ objects: KubeObject[]; revisions: string[]; sourceType: string }> {
+  const { app } = run;
+  try {
+    const rendered = await renderSources(run.deps.renderer, {
+      sources,
+      multiSource: (app.spec.sources?.length ?? 0) > 0,
+      appName: app.metadata.name,
+      namespace: app.spec.destination.namespace ?? '',
+      noCache: app.metadata.annotations?.[ANNOTATION_REFRESH] === 'hard',
+    });
+    return { ...rendered, sourceType: rendered.types.find((t) => t !== '') ?? '' };
+  } catch (err) {
+    throw new ConditionError('ComparisonError', `Failed to load target state: ${messageOf(err)}`);
   }
-  return { objects, revision: revisions.join(','), sourceType };
 }
 
 function uniqueTypes<T extends { group: string; version: string; plural: string }>(types: readonly T[]): T[] {
@@ -312,7 +333,7 @@ function automatedOperation(
     syncOptions,
     retry: policy.retry,
     record: {
-      sync: { revision: prepared.revision, prune, syncOptions },
+      sync: { ...revisionOnly(deployedFields(app.spec, prepared.revisions)), prune, syncOptions },
       initiatedBy: { automated: true },
       ...(policy.retry ? { retry: policy.retry } : {}),
     },
@@ -325,8 +346,8 @@ function automatedOperation(
  */
 function automatedMayRun(last: OperationState | undefined, revision: string, selfHeal: boolean): boolean {
   const initiatedBy = last?.operation?.['initiatedBy'] as { automated?: boolean } | undefined;
-  if (initiatedBy?.automated !== true || last?.syncResult?.revision !== revision) return true;
-  return last.phase === 'Succeeded' && selfHeal;
+  if (initiatedBy?.automated !== true || joinedRevision(last?.syncResult) !== revision) return true;
+  return last?.phase === 'Succeeded' && selfHeal;
 }
 
 /**
@@ -422,8 +443,12 @@ function buildStatus(
   const { prepared, comparison, outcome } = state;
   const previous = app.status ?? {};
   const at = now(deps).toISOString();
-  const source = app.spec.source ?? app.spec.sources?.[0];
-  const conditions: Condition[] = [];
+  const deployed = deployedFields(app.spec, prepared.revisions);
+  const conditions: Condition[] = prepared.repeated.map((message) => ({
+    type: 'RepeatedResourceWarning',
+    message,
+    lastTransitionTime: at,
+  }));
   let operationState = previous.operationState;
   let history = previous.history ?? [];
   if (outcome !== undefined) {
@@ -432,20 +457,15 @@ function buildStatus(
       operation: op,
       phase: result.phase,
       message: result.message,
-      syncResult: {
-        resources: [...result.resources],
-        revision: prepared.revision,
-        ...(source ? { source } : {}),
-      },
+      syncResult: { resources: [...result.resources], ...deployed },
       startedAt,
       finishedAt: at,
     };
     if (result.phase === 'Succeeded') {
       const limit = app.spec.revisionHistoryLimit ?? 10;
-      history = [
-        ...history,
-        historyEntry(history, { revision: prepared.revision, source, startedAt, deployedAt: at }),
-      ].slice(-Math.max(limit, 1));
+      history = [...history, historyEntry(history, { deployed, startedAt, deployedAt: at })].slice(
+        -Math.max(limit, 1),
+      );
     } else {
       conditions.push({ type: 'SyncError', message: result.message, lastTransitionTime: at });
     }
@@ -463,17 +483,30 @@ function buildStatus(
 /** The parts of the status a comparison gives: sync status at the revision, health, resources. */
 function comparedStatus(run: Run, prepared: Prepared, comparison: Comparison, at: string): AppStatus {
   const { app } = run;
-  const source = app.spec.source ?? app.spec.sources?.[0];
+  const deployed = deployedFields(app.spec, prepared.revisions);
   return {
     sync: {
       status: comparison.status,
-      revision: prepared.revision,
-      comparedTo: { ...(source ? { source } : {}), destination: app.spec.destination },
+      ...revisionOnly(deployed),
+      comparedTo: { ...sourceOnly(deployed), destination: app.spec.destination },
     },
     health: (run.health = healthWithTransition(run.health, comparison.health, at)),
     resources: comparison.resources.map(resourceStatusEntry),
     sourceType: prepared.sourceType,
   };
+}
+
+/** `revision` or `revisions` of the deployed fields. */
+function revisionOnly(
+  d: ReturnType<typeof deployedFields>,
+): { revision: string } | { revisions: readonly string[] } {
+  return 'revisions' in d ? { revisions: d.revisions } : { revision: d.revision };
+}
+
+/** `source` or `sources` of the deployed fields. */
+function sourceOnly(d: ReturnType<typeof deployedFields>): Record<string, unknown> {
+  if ('sources' in d) return { sources: d.sources };
+  return d.source ? { source: d.source } : {};
 }
 
 /** The status while an operation runs: what it waits for, and the comparison as it stands now. */
@@ -485,16 +518,11 @@ async function writeProgress(
   const { app, deps } = run;
   const { reported, startedAt, op } = running;
   const previous = app.status ?? {};
-  const source = app.spec.source ?? app.spec.sources?.[0];
   const operationState: OperationState = {
     operation: op,
     phase: 'Running',
     message: reported.message,
-    syncResult: {
-      resources: [...reported.resources],
-      revision: prepared.revision,
-      ...(source ? { source } : {}),
-    },
+    syncResult: { resources: [...reported.resources], ...deployedFields(app.spec, prepared.revisions) },
     startedAt,
   };
   const at = now(deps).toISOString();

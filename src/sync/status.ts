@@ -10,10 +10,37 @@ export interface Condition {
 
 export interface HistoryEntry {
   readonly id: number;
-  readonly revision: string;
+  readonly revision?: string;
+  readonly revisions?: readonly string[];
   readonly deployStartedAt: string;
   readonly deployedAt: string;
   readonly source?: ApplicationSource;
+  readonly sources?: readonly ApplicationSource[];
+}
+
+/**
+ * What a status names as deployed, in Argo CD's two shapes: one source gives `revision` and
+ * `source`; `spec.sources` gives `revisions` and `sources`, one per source in order.
+ */
+export type Deployed =
+  | { readonly revision: string; readonly source?: ApplicationSource }
+  | { readonly revisions: readonly string[]; readonly sources: readonly ApplicationSource[] };
+
+/** The deployed fields for an Application's spec and its resolved revisions. */
+export function deployedFields(
+  spec: { readonly source?: ApplicationSource; readonly sources?: readonly ApplicationSource[] },
+  revisions: readonly string[],
+): Deployed {
+  if (spec.sources !== undefined && spec.sources.length > 0)
+    return { revisions: [...revisions], sources: spec.sources };
+  return { revision: revisions[0] ?? '', ...(spec.source ? { source: spec.source } : {}) };
+}
+
+/** The revisions a status or operation names, joined (to compare one with another). */
+export function joinedRevision(
+  fields: { readonly revision?: string; readonly revisions?: readonly string[] } | undefined,
+): string | undefined {
+  return fields?.revisions !== undefined ? fields.revisions.join(',') : fields?.revision;
 }
 
 export interface OperationState {
@@ -22,8 +49,10 @@ export interface OperationState {
   readonly message?: string;
   readonly syncResult?: {
     readonly revision?: string;
+    readonly revisions?: readonly string[];
     readonly resources?: unknown[];
     readonly source?: unknown;
+    readonly sources?: readonly unknown[];
   };
   readonly startedAt?: string;
   readonly finishedAt?: string;
@@ -63,16 +92,10 @@ export function statusChanged(previous: AppStatus, next: AppStatus): boolean {
 /** The next history entry: ids count up from the last one. */
 export function historyEntry(
   history: readonly HistoryEntry[],
-  deployed: {
-    revision: string;
-    source: ApplicationSource | undefined;
-    startedAt: string;
-    deployedAt: string;
-  },
+  entry: { deployed: Deployed; startedAt: string; deployedAt: string },
 ): HistoryEntry {
-  const { revision, source, startedAt, deployedAt } = deployed;
   const id = history.reduce((max, h) => Math.max(max, h.id), -1) + 1;
-  return { id, revision, deployStartedAt: startedAt, deployedAt, ...(source ? { source } : {}) };
+  return { id, ...entry.deployed, deployStartedAt: entry.startedAt, deployedAt: entry.deployedAt };
 }
 
 /**

@@ -77,14 +77,22 @@ async function typeOf(
   }
 }
 
-/** The render's objects as apply targets, in render order; a later duplicate replaces an earlier one. */
+/**
+ * The render's objects as apply targets, in render order; a later duplicate replaces an earlier one
+ * (as Argo CD keeps the last), and `onRepeated` hears of each duplicated key and its count.
+ */
 export async function prepareTargets(
   client: KubeClient,
   objects: readonly KubeObject[],
-  app: { readonly instance: string; readonly namespace: string },
+  app: {
+    readonly instance: string;
+    readonly namespace: string;
+    readonly onRepeated?: (key: string, count: number) => void;
+  },
 ): Promise<Target[]> {
   const crds = crdsIn(objects);
   const byKey = new Map<string, Target>();
+  const counts = new Map<string, number>();
   for (const obj of objects) {
     if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') {
       if (typeof obj.metadata?.generateName !== 'string') {
@@ -100,9 +108,11 @@ export async function prepareTargets(
     if (namespace === '') delete (placed.metadata as { namespace?: string }).namespace;
     const tracked = withTracking(placed, app.instance, app.namespace);
     const key = resourceKey(tracked, namespace);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
     byKey.delete(key);
     byKey.set(key, { key, type, obj: tracked, pendingCrd, hash: hashOf(tracked) });
   }
+  for (const [key, count] of counts) if (count > 1) app.onRepeated?.(key, count);
   return [...byKey.values()];
 }
 

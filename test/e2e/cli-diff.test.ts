@@ -178,7 +178,7 @@ describe('spokes diff --manifests with kustomize and helm', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /\nnot rendered at either side \(manifests unknown\):\n {2}! argocd\/web \(cluster https:\/\/kubernetes\.default\.svc\): helm not found at /,
+      /\nnot rendered at either side \(manifests unknown\):\n {2}! argocd\/web \(cluster https:\/\/kubernetes\.default\.svc\): spec\.source \(\S+ path charts\/web\): helm not found at /,
     );
     assert.match(r.stdout, /~ argocd\/kust \(manifests only\)\n {6}manifests:\n/);
   });

@@ -91,7 +91,7 @@ describe('rendering with real kustomize and helm', () => {
     });
     assert.equal(out.type, 'Kustomize');
     assert.deepEqual(summary(out.objects), ['Deployment//dev-web']);
-    assert.equal(out.revision.commit, await repo.revParse('main'));
+    assert.equal(out.revision, await repo.revParse('main'));
   });
 
   test('source.kustomize overrides are applied with kustomize edit', async () => {
@@ -193,7 +193,7 @@ describe('rendering with real kustomize and helm', () => {
     });
     repos.refresh(URL);
     const next = await renderer.render(request);
-    assert.notEqual(next.revision.commit, first.revision.commit);
+    assert.notEqual(next.revision, first.revision);
     assert.deepEqual(summary(next.objects), ['Deployment//qa-web']);
   });
 

@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 export type BinaryName =
-  'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'etcd' | 'kustomize' | 'helm';
+  'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'etcd' | 'kustomize' | 'helm' | 'registry';
 export type Binaries = Record<BinaryName, string>;
 
 interface Tool {
@@ -75,6 +75,13 @@ const TOOLS: Tool[] = [
         `helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=${minor}`,
       ];
     },
+  },
+  {
+    // An OCI distribution server (in memory) for chart pushes and pulls; test/harness/chart-servers.ts
+    // puts an authenticating proxy in front of it.
+    module: 'registry',
+    versionOf: 'github.com/google/go-containerregistry',
+    binaries: { registry: 'github.com/google/go-containerregistry/cmd/registry' },
   },
 ];
 

@@ -1,5 +1,6 @@
 /** Helpers for sync e2e tests: an in-process SyncController on a harness hub, and Application waits. */
 import { dirname } from 'node:path';
+import type { ChartSource } from '../../../src/charts/index.ts';
 import { createRepoSource, type GitRepoSource } from '../../../src/git/index.ts';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { APPLICATIONS, type KubeObject } from '../../../src/kube/types.ts';
@@ -17,7 +18,12 @@ export interface SyncHandle {
 export async function startSync(
   hub: KubeClient,
   namespace: string,
-  options: { localRepos: ReadonlyMap<string, string>; resyncSeconds?: number; waveTimeoutSeconds?: number },
+  options: {
+    localRepos: ReadonlyMap<string, string>;
+    resyncSeconds?: number;
+    waveTimeoutSeconds?: number;
+    charts?: ChartSource;
+  },
 ): Promise<SyncHandle> {
   const bins = requireBinaries(['kustomize', 'helm']);
   const repos = createRepoSource({ localRepos: options.localRepos });
@@ -25,6 +31,7 @@ export async function startSync(
     hub,
     namespace,
     repos,
+    ...(options.charts ? { charts: options.charts } : {}),
     tools: { kustomize: bins.kustomize, helm: bins.helm, searchPath: dirname(bins.kustomize) },
     resyncSeconds: options.resyncSeconds ?? 180,
     waveTimeoutSeconds: options.waveTimeoutSeconds ?? 60,
@@ -42,9 +49,13 @@ export async function startSync(
 }
 
 export interface AppStatusView {
-  sync?: { status?: string; revision?: string };
+  sync?: { status?: string; revision?: string; revisions?: string[] };
   health?: { status?: string; message?: string };
-  operationState?: { phase?: string; message?: string; syncResult?: { resources?: unknown[] } };
+  operationState?: {
+    phase?: string;
+    message?: string;
+    syncResult?: { resources?: unknown[]; revision?: string; revisions?: string[] };
+  };
   conditions?: { type: string; message: string }[];
   resources?: { kind: string; name: string; status: string; requiresPruning?: boolean }[];
   history?: unknown[];
