@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SpokesError } from './errors.ts';
-import { compileIgnoreRules } from './ignore-differences.ts';
+import type { KubeObject } from './kube/types.ts';
+import { compileIgnoreRules, withIgnoredFromLive } from './ignore-differences.ts';
 
 const desired = {
   spec: {
@@ -81,4 +82,36 @@ test('unsupported jq is a clear error', () => {
     () => compileIgnoreRules([{ jqPathExpressions: ['.spec | keys'] }]),
     (err: unknown) => err instanceof SpokesError && /unsupported jq path "\.spec \| keys"/.test(err.message),
   );
+});
+
+const cm = (data: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'c', namespace: 'n' },
+  data,
+});
+
+describe("withIgnoredFromLive: an Application's spec.ignoreDifferences", () => {
+  const rules = [{ kind: 'ConfigMap', jsonPointers: ['/data/a'] }];
+  test('a matching rule takes the field from live', () => {
+    const out = withIgnoredFromLive(cm({ a: '1', b: '1' }), cm({ a: 'live', b: '1' }), rules);
+    assert.deepEqual(out['data'], { a: 'live', b: '1' });
+  });
+  test('rules for another kind, name or namespace do not apply', () => {
+    for (const rule of [
+      { kind: 'Secret', jsonPointers: ['/data/a'] },
+      { kind: 'ConfigMap', name: 'other', jsonPointers: ['/data/a'] },
+      { kind: 'ConfigMap', namespace: 'other', jsonPointers: ['/data/a'] },
+      { group: 'apps', kind: 'ConfigMap', jsonPointers: ['/data/a'] },
+    ]) {
+      const out = withIgnoredFromLive(cm({ a: '1' }), cm({ a: 'live' }), [rule]);
+      assert.deepEqual(out['data'], { a: '1' }, JSON.stringify(rule));
+    }
+  });
+  test('jq paths work too', () => {
+    const out = withIgnoredFromLive(cm({ a: '1' }), cm({ a: 'x' }), [
+      { kind: 'ConfigMap', jqPathExpressions: ['.data.a'] },
+    ]);
+    assert.deepEqual(out['data'], { a: 'x' });
+  });
 });

@@ -5,6 +5,7 @@
  * `.a[] | select(.k == "v")`; other jq is refused with a clear error.
  */
 import { SpokesError } from './errors.ts';
+import type { KubeObject } from './kube/types.ts';
 import { isPlainObject } from './params.ts';
 
 export interface IgnoreRule {
@@ -44,6 +45,40 @@ export function compileIgnoreRules(
     return out;
   };
 }
+
+/** One `spec.ignoreDifferences` entry of an Application. */
+export interface ResourceIgnoreRule extends IgnoreRule {
+  readonly group?: string | undefined;
+  readonly kind: string;
+  readonly namespace?: string | undefined;
+}
+
+/** The target with the fields its matching ignore rules name taken from live. */
+export function withIgnoredFromLive(
+  target: KubeObject,
+  live: KubeObject,
+  rules: readonly ResourceIgnoreRule[],
+): KubeObject {
+  const matching = rules.filter(
+    (rule) =>
+      (rule.group ?? '') === groupOfApiVersion(target.apiVersion) &&
+      rule.kind === target.kind &&
+      anyOrEqual(rule.name, target.metadata.name) &&
+      anyOrEqual(rule.namespace, target.metadata.namespace ?? ''),
+  );
+  if (matching.length === 0) return target;
+  const keepLive = compileIgnoreRules(
+    matching.map(({ jsonPointers, jqPathExpressions }) => ({ jsonPointers, jqPathExpressions })),
+  );
+  return keepLive(target, live, '') as KubeObject;
+}
+
+function anyOrEqual(want: string | undefined, have: string): boolean {
+  return want === undefined || want === '' || want === have;
+}
+
+const groupOfApiVersion = (apiVersion: string): string =>
+  apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 
 function parsePointer(pointer: string, field: string): Path {
   if (pointer === '') return [];

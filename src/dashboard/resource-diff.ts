@@ -9,6 +9,7 @@
 import type { Application } from '../api/application.ts';
 import { splitLines, unifiedHunks } from '../diff/lines.ts';
 import { redactPair } from '../diff/manifests.ts';
+import { withIgnoredFromLive, type ResourceIgnoreRule } from '../ignore-differences.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { renderSources, type Renderer } from '../render/index.ts';
@@ -94,6 +95,9 @@ export async function resourceDiff(input: DiffInput): Promise<ResourceDiff> {
       }`;
     }
   }
+  // Fields the Application's ignoreDifferences name do not count for the sync: show them as live.
+  const ignore = (app.spec.ignoreDifferences ?? []) as unknown as ResourceIgnoreRule[];
+  if (desired !== undefined && live !== undefined) desired = withIgnoredFromLive(desired, live, ignore);
   const [before, after] = redactPair(comparable(live), comparable(desired));
   const liveText = before === undefined ? '' : stringify(before);
   const desiredText = after === undefined ? '' : stringify(after);

@@ -7,7 +7,8 @@
 import type { KubeObject, ResourceType } from '../kube/types.ts';
 import { isHook } from './annotations.ts';
 import type { DiffCache } from './diff.ts';
-import { hashOf, isSubset, sameAsLive, withIgnoredFromLive, type ResourceIgnoreRule } from './diff.ts';
+import { withIgnoredFromLive, type ResourceIgnoreRule } from '../ignore-differences.ts';
+import { hashOf, isSubset, sameAsLive } from './diff.ts';
 import { aggregateHealth, groupOf, type HealthStatus, type ManagedResource } from './health/index.ts';
 import type { ClusterCache } from './live-cache.ts';
 import { FIELD_MANAGER } from './operation.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../kube/types.ts';
-import { DiffCache, isSubset, sameAsLive, withIgnoredFromLive } from './diff.ts';
+import { DiffCache, isSubset, sameAsLive } from './diff.ts';
 
 const cm = (data: Record<string, string>, meta: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -32,31 +32,6 @@ test('sameAsLive ignores status and server bookkeeping, nothing else', () => {
   assert.equal(sameAsLive(dry, live), true);
   assert.equal(sameAsLive(cm({ a: '2' }), live), false);
   assert.equal(sameAsLive(cm({ a: '1' }, { labels: { x: 'y' } }), live), false);
-});
-
-describe('ignoreDifferences', () => {
-  const rules = [{ kind: 'ConfigMap', jsonPointers: ['/data/a'] }];
-  test('a matching rule takes the field from live', () => {
-    const out = withIgnoredFromLive(cm({ a: '1', b: '1' }), cm({ a: 'live', b: '1' }), rules);
-    assert.deepEqual(out['data'], { a: 'live', b: '1' });
-  });
-  test('rules for another kind, name or namespace do not apply', () => {
-    for (const rule of [
-      { kind: 'Secret', jsonPointers: ['/data/a'] },
-      { kind: 'ConfigMap', name: 'other', jsonPointers: ['/data/a'] },
-      { kind: 'ConfigMap', namespace: 'other', jsonPointers: ['/data/a'] },
-      { group: 'apps', kind: 'ConfigMap', jsonPointers: ['/data/a'] },
-    ]) {
-      const out = withIgnoredFromLive(cm({ a: '1' }), cm({ a: 'live' }), [rule]);
-      assert.deepEqual(out['data'], { a: '1' }, JSON.stringify(rule));
-    }
-  });
-  test('jq paths work too', () => {
-    const out = withIgnoredFromLive(cm({ a: '1' }), cm({ a: 'x' }), [
-      { kind: 'ConfigMap', jqPathExpressions: ['.data.a'] },
-    ]);
-    assert.deepEqual(out['data'], { a: 'x' });
-  });
 });
 
 test('DiffCache keys verdicts by target hash and live resourceVersion', () => {

@@ -9,41 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { compileIgnoreRules, type IgnoreRule } from '../ignore-differences.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { isPlainObject } from '../params.ts';
-import { groupOf } from './health/index.ts';
-
-/** One `spec.ignoreDifferences` entry of an Application. */
-export interface ResourceIgnoreRule extends IgnoreRule {
-  readonly group?: string | undefined;
-  readonly kind: string;
-  readonly namespace?: string | undefined;
-}
-
-/** The target with the fields its matching ignore rules name taken from live. */
-export function withIgnoredFromLive(
-  target: KubeObject,
-  live: KubeObject,
-  rules: readonly ResourceIgnoreRule[],
-): KubeObject {
-  const matching = rules.filter(
-    (rule) =>
-      (rule.group ?? '') === groupOf(target.apiVersion) &&
-      rule.kind === target.kind &&
-      anyOrEqual(rule.name, target.metadata.name) &&
-      anyOrEqual(rule.namespace, target.metadata.namespace ?? ''),
-  );
-  if (matching.length === 0) return target;
-  const keepLive = compileIgnoreRules(
-    matching.map(({ jsonPointers, jqPathExpressions }) => ({ jsonPointers, jqPathExpressions })),
-  );
-  return keepLive(target, live, '') as KubeObject;
-}
-
-function anyOrEqual(want: string | undefined, have: string): boolean {
-  return want === undefined || want === '' || want === have;
-}
 
 /** True when every value `want` sets is the same in `have` (lists: same length, item by item). */
 export function isSubset(want: unknown, have: unknown): boolean {
