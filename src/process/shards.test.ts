@@ -13,28 +13,30 @@ class FakeLeases {
   down = new Set<string>();
 
   clientFor(replica: string): KubeClient {
-    const check = (): void => {
+    // Every call yields first, like a request on the wire.
+    const check = async (): Promise<void> => {
+      await new Promise((resolve) => setImmediate(resolve));
       if (this.down.has(replica)) throw new Error('hub unreachable');
     };
     return {
       list: async () => {
-        check();
+        await check();
         return { items: [...this.leases.values()].map((l) => structuredClone(l)), resourceVersion: '' };
       },
       create: async (_type: unknown, obj: KubeObject) => {
-        check();
+        await check();
         if (this.leases.has(obj.metadata.name)) throw new KubeApiError(409, 'AlreadyExists', 'exists');
         return this.#store(obj);
       },
       replace: async (_type: unknown, obj: KubeObject) => {
-        check();
+        await check();
         const current = this.leases.get(obj.metadata.name);
         if (current?.metadata.resourceVersion !== obj.metadata.resourceVersion)
           throw new KubeApiError(409, 'Conflict', 'conflict');
         return this.#store(obj);
       },
       delete: async (_type: unknown, _ns: string, name: string) => {
-        check();
+        await check();
         this.leases.delete(name);
       },
     } as unknown as KubeClient;

@@ -25,7 +25,7 @@ export function startReplica(name: string, args: readonly string[], env: NodeJS.
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
   );
   const events: Record<string, unknown>[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     try {
       events.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
