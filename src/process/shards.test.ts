@@ -160,6 +160,15 @@ test('a joining replica moves only its share; shutdown releases the Leases', asy
     assert.equal(moved, 2);
     await c.stop();
     await c.leases.release();
+    // A heartbeat left by a replica killed long ago is collected.
+    const name = 'ctrl-replica-old';
+    fake.leases.set(name, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, resourceVersion: '1', labels: { 'spokes.argoproj.io/lease-role': 'replica' } },
+      spec: { holderIdentity: 'old', renewTime: new Date(Date.now() - 11 * DURATION_MS).toISOString() },
+    });
+    await until('the old heartbeat to go', () => !fake.leases.has(name));
     assert.equal(count(fake.holders(6), 'c'), 0);
     assert.equal(
       [...fake.leases.keys()].some((name) => name.startsWith('ctrl-replica-c')),

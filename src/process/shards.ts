@@ -151,10 +151,32 @@ export class ShardLeases implements ShardOwnership {
         if (lease) await this.#write(() => this.#options.client.replace(LEASES, freed(lease)));
       }
     });
-    await Promise.all(steps);
+    await Promise.all([...steps, this.#collectGone(leases.members.values(), now)]);
     if (this.#lastFailure !== '') this.#log.info('reaching the hub again');
     this.#lastFailure = '';
     this.#healthy = true;
+  }
+
+  /**
+   * Heartbeats of replicas gone for ten lease durations are deleted (pods of a Deployment get new
+   * names on every rollout; a killed one never deletes its own). Guarded by resourceVersion, so
+   * a replica that came back in the meantime keeps its Lease.
+   */
+  async #collectGone(members: Iterable<Lease>, now: number): Promise<void> {
+    const { client, namespace } = this.#options;
+    const gone = [...members].filter((lease) => {
+      const renewed = Date.parse(lease.spec?.renewTime ?? '') || 0;
+      return renewed + 10 * this.#options.durationMs < now;
+    });
+    await Promise.all(
+      gone.map((lease) =>
+        client
+          .delete(LEASES, namespace, lease.metadata.name, {
+            preconditions: { resourceVersion: lease.metadata.resourceVersion ?? '' },
+          })
+          .catch(() => undefined),
+      ),
+    );
   }
 
   /** Creates or renews the shard's Lease; true when it is ours until the new deadline. */
