@@ -95,7 +95,11 @@ async function setUpFleet(namespace: string): Promise<void> {
     const spoke = harness.cluster(SPOKES[i % SPOKES.length]!);
     const proxy = proxies[i] ?? (await startTcpProxy(spoke.port));
     proxies[i] = proxy;
-    const secret = clusterSecret(spoke, { name: `c${i}`, namespace }) as KubeObject & {
+    const secret = clusterSecret(spoke, {
+      name: `c${i}`,
+      namespace,
+      labels: { fleet: 'simulated' },
+    }) as KubeObject & {
       data: Record<string, string>;
     };
     secret.data['server'] = Buffer.from(proxy.url).toString('base64');
@@ -114,7 +118,7 @@ function appSet(namespace: string): KubeObject {
         {
           matrix: {
             generators: [
-              { clusters: {} },
+              { clusters: { selector: { matchLabels: { fleet: 'simulated' } } } },
               { list: { elements: Array.from({ length: APPS }, (_, a) => ({ app: `app-${a}` })) } },
             ],
           },

@@ -31,7 +31,7 @@ const NS = 'fleet';
 const REPO = 'https://example.com/fleet.git';
 const SHARDS = 6;
 const CLUSTERS = 9;
-const LEASE_SECONDS = 4;
+const LEASE_SECONDS = 6;
 const RENEW_MS = (LEASE_SECONDS * 1000) / 5;
 
 const replicas: Replica[] = [];
@@ -53,7 +53,7 @@ function appSet(): KubeObject {
     kind: 'ApplicationSet',
     metadata: { name: 'fleet', namespace: NS },
     spec: {
-      generators: [{ clusters: {} }],
+      generators: [{ clusters: { selector: { matchLabels: { fleet: 'simulated' } } } }],
       template: {
         metadata: { name: 'app-{{name}}' },
         spec: {
@@ -139,7 +139,11 @@ describe('controller replicas share the shards', () => {
     for (let i = 0; i < CLUSTERS; i++) {
       const proxy = await startTcpProxy(spoke.port);
       proxies.push(proxy);
-      const secret = clusterSecret(spoke, { name: `c${i}`, namespace: NS }) as KubeObject & {
+      const secret = clusterSecret(spoke, {
+        name: `c${i}`,
+        namespace: NS,
+        labels: { fleet: 'simulated' },
+      }) as KubeObject & {
         data: Record<string, string>;
       };
       secret.data['server'] = Buffer.from(proxy.url).toString('base64');
