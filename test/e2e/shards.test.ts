@@ -183,9 +183,18 @@ describe('controller replicas share the shards', () => {
     await hub.create(APPLICATION_SETS, appSet());
     const first = await repo.revParse('main');
     await pollUntil(() => allSyncedAt(hub, first), { what: 'every Application synced', timeoutMs: 180_000 });
-    assert.match(
-      (await httpGet(await r1.port(), '/metrics')).text,
-      /spokes_shard_clusters\{shard="\d+"\} [1-9]/,
+    // Each cluster has its live cache on exactly one replica: the holder of its shard.
+    const cached = await Promise.all(
+      replicas.map(async (r) => {
+        const text = (await httpGet(await r.port(), '/metrics')).text;
+        const gauges = [...text.matchAll(/^spokes_shard_clusters\{shard="\d+"\} (\d+)$/gm)];
+        return gauges.reduce((n, m) => n + Number(m[1]), 0);
+      }),
+    );
+    assert.equal(
+      cached.reduce((a, b) => a + b, 0),
+      CLUSTERS,
+      `clusters cached per replica: ${cached.join(', ')}`,
     );
 
     // 3. kill -9 r1 right after a new revision: its shards move, its Applications sync once.
