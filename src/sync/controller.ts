@@ -130,8 +130,9 @@ export class SyncController {
     this.#destinations = new Destinations(hub, {
       ...(options.ownership
         ? {
-            guardFor: (server: string) =>
-              fenceFor(this.#ownership, this.#clusterShards.ofServer(server), server),
+            // The shard is looked up at each write: a Secret's shard pin may change under a client.
+            guardFor: (server: string) => () =>
+              fenceFor(this.#ownership, this.#clusterShards.ofServer(server), server)(),
           }
         : {}),
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
