@@ -263,19 +263,19 @@ describe('controller replicas share the shards', () => {
       what: 'every Application at the third revision',
       timeoutMs: 180_000,
     });
-    await pollUntil(
+    const stopped = await pollUntil(
       () =>
-        r3.events.some(
+        r3.events.find(
           (e) => e.msg === 'shard Leases not renewed before their deadline; stopped acting on them',
         ),
-      {
-        what: 'r3 to stop acting',
-      },
+      { what: 'r3 to stop acting' },
     );
     const r3Writes = auditWrites(spoke.auditLogPath).filter(
       (w) => w.userAgent === 'r3' && w.at > cut - 1_000,
     );
     const expiry = renewedBeforeCut + LEASE_SECONDS * 1000;
+    // It stopped acting (its watchdog dropped every shard) before any Lease could expire.
+    assert.ok(Date.parse(String(stopped.time)) < expiry, `r3 stopped at ${String(stopped.time)}`);
     for (const w of r3Writes)
       assert.ok(
         w.at < expiry,
