@@ -195,6 +195,8 @@ async function run(replicaCount: number): Promise<void> {
     `${replicaCount} replica(s): ${total} Applications (${CLUSTERS} clusters × ${APPS}, ${OBJECTS} objects each) Synced in ${syncSeconds.toFixed(1)} s; peak RSS per replica ${peak.map(mib).join(', ')}`,
   );
 
+  // The ApplicationSet's status and the last health transitions settle first.
+  await new Promise((resolve) => setTimeout(resolve, 15_000));
   const cpuBefore = replicas.map((r) => procStats(r.process.pid!).cpuSeconds);
   const writesBefore = await writesByResource(harness.hub);
   await new Promise((resolve) => setTimeout(resolve, QUIET_SECONDS * 1000));

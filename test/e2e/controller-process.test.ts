@@ -43,7 +43,7 @@ function startReplica(name: string, namespace = NS): Replica {
       '--listen',
       '127.0.0.1:0',
       '--lease-duration-seconds',
-      '3',
+      '6',
       '--identity',
       name,
     ],
@@ -119,7 +119,7 @@ describe('spokes controller process', () => {
         const list = await holders(client);
         return count(list, 'replica-1') === 8 && count(list, 'replica-2') === 8;
       },
-      { what: 'eight shards each', timeoutMs: 30_000 },
+      { what: 'eight shards each', timeoutMs: 60_000 },
     );
     const [onePort, twoPort] = [await one.port(), await two.port()];
     assert.equal((await get(onePort, '/healthz')).status, 200);
@@ -153,7 +153,7 @@ describe('spokes controller process', () => {
     await client.create(APPLICATION_SETS, appSet('second', 'app-two'));
     await pollUntil(async () => count(await holders(client), 'replica-2') === 16, {
       what: 'the survivor to hold every shard',
-      timeoutMs: 15_000,
+      timeoutMs: 30_000,
       intervalMs: 100,
     });
     const takeover = Date.now() - killed;
@@ -161,8 +161,9 @@ describe('spokes controller process', () => {
       what: 'app-two',
       timeoutMs: 15_000,
     });
-    process.stderr.write(`shard failover took ${takeover} ms (lease 3 s)\n`);
-    assert.ok(takeover < 3_000 + 3_000, `took over in ${takeover} ms`);
+    process.stderr.write(`shard failover took ${takeover} ms (lease 6 s, renew 1.2 s)\n`);
+    // The lease duration plus one renew period, plus slack for a loaded machine.
+    assert.ok(takeover < 6_000 + 1_200 + 3_000, `took over in ${takeover} ms`);
 
     two.process.kill('SIGTERM');
     assert.equal(await two.exited, 0, 'graceful shutdown exits 0');
@@ -173,7 +174,7 @@ describe('spokes controller process', () => {
     const replica = startReplica('lonely', 'no-such-namespace');
     const event = await pollUntil(
       () => replica.events.find((e) => e.msg === 'cannot renew shard Leases; retrying'),
-      { what: 'a warning about the Lease', timeoutMs: 15_000 },
+      { what: 'a warning about the Lease', timeoutMs: 45_000 },
     );
     assert.match(String(event.reason), /namespace no-such-namespace not found on the hub/);
     assert.equal((await get(await replica.port(), '/readyz')).status, 503);
