@@ -67,6 +67,7 @@ const importDirection = [
     'plugin',
     'render',
     'scm',
+    'shards',
     'template',
     'webhook',
   ].map((room) =>

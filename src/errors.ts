@@ -48,7 +48,8 @@ export type ErrorCode =
   | 'ResponseTooLarge'
   | 'ChartNotFound'
   | 'VersionNotFound'
-  | 'Unauthorized';
+  | 'Unauthorized'
+  | 'ShardFenced';
 
 export interface SpokesErrorOptions {
   readonly path?: readonly string[];

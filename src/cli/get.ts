@@ -22,8 +22,9 @@ import {
   type RowView,
 } from './get-views.ts';
 import { formatTable } from './table.ts';
+import { runGetShards } from './get-shards.ts';
 
-export const getHelp = `Usage: spokes get appsets|apps|app NAME [options]
+export const getHelp = `Usage: spokes get appsets|apps|app NAME|shards [options]
 
 Shows ApplicationSets and Applications on the hub, like kubectl get and argocd app get.
 
@@ -36,6 +37,9 @@ Shows ApplicationSets and Applications on the hub, like kubectl get and argocd a
   spokes get app NAME [-n NS] [-o yaml|json]
       one Application in detail: project, ApplicationSet, sources, destination, sync status and
       revision, health, last operation, conditions and its resources
+  spokes get shards [-n NS] [--lease-name NAME] [--shards N] [-o json]
+      which controller replica holds which shard, with the clusters and ApplicationSets each
+      serves (see spokes get shards --help)
 
 Options:
   -n, --namespace NS    the hub namespace (default argocd)
@@ -99,7 +103,7 @@ export function parseGetArgs(args: readonly string[]): GetOptions | 'help' {
   });
   if (values.help) return 'help';
   const [kindArg, name, ...extra] = positionals;
-  if (kindArg === undefined) throw usage('name what to get: appsets, apps or app NAME');
+  if (kindArg === undefined) throw usage('name what to get: appsets, apps, app NAME or shards');
   const kind = KINDS[kindArg];
   if (kind === undefined) throw usage(`unknown kind "${kindArg}": expected appsets, apps or app NAME`);
   if (extra.length > 0) throw usage(`one NAME at most, got ${[name, ...extra].join(' ')}`);
@@ -139,6 +143,7 @@ function checkCombinations(given: {
 }
 
 export async function runGet(args: readonly string[], io: CommandIO): Promise<number> {
+  if (args[0] === 'shards') return runGetShards(args, io);
   const options = parseGetArgs(args);
   if (options === 'help') {
     io.stdout(getHelp);

@@ -25,6 +25,7 @@ export function clusterFromSecret(secret: Secret, source: string): Cluster {
     project: data.project,
     namespaces: splitList(data.namespaces),
     clusterResources: data.clusterResources === 'true',
+    ...(data.shard === undefined ? {} : { shard: data.shard }),
     config: new Redacted(parseConfig(data.config, where)),
   };
 }

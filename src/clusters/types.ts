@@ -30,6 +30,8 @@ export interface Cluster {
   readonly project: string | undefined;
   readonly namespaces: readonly string[];
   readonly clusterResources: boolean;
+  /** The Secret's `shard` data field: pins the cluster to a controller shard (as in Argo CD). */
+  readonly shard?: string;
   /** Credentials stay inside this wrapper: it prints and serialises as "[redacted]". */
   readonly config: Redacted<ClusterConfig>;
 }

@@ -29,6 +29,8 @@ import { ScmHttp } from '../scm/http.ts';
 import { liveScmSource } from '../scm/source.ts';
 import { pullRequestGeneratorMatches, type PullRequestEvent } from '../webhook/pull-request.ts';
 import { kubeHubWriter } from './writer.ts';
+import { appSetShard } from '../shards/hash.ts';
+import { allShards, fenceFor, type ShardChange, type ShardOwnership } from '../shards/ownership.ts';
 
 export interface ControllerOptions {
   readonly client: KubeClient;
@@ -46,6 +48,8 @@ export interface ControllerOptions {
   readonly registry?: GeneratorRegistry;
   readonly log: Logger;
   readonly metrics?: HubMetrics;
+  /** The shards this replica holds: it reconciles and writes only their ApplicationSets (default all). */
+  readonly ownership?: ShardOwnership;
   /** SCM provider calls: the shared HTTP cache (made here when not given) and Argo CD's switches. */
   readonly scm?: {
     readonly http?: ScmHttp;
@@ -76,12 +80,15 @@ export class HubController {
   readonly #decisions: DecisionWatch;
   readonly #scmHttp: ScmHttp;
   readonly #ownsScmHttp: boolean;
+  readonly #ownership: ShardOwnership;
+  #unsubscribe: () => void = () => undefined;
   #ready = false;
 
   constructor(options: ControllerOptions) {
     this.#options = options;
     const { client, log } = options;
     this.#allowed = namespaceFilter(options.namespace, options.appSetNamespaces);
+    this.#ownership = ownershipOf(options);
     // One namespace: namespaced watches. More: cluster-wide watches, filtered here.
     const scope = options.appSetNamespaces.length === 0 ? { namespace: options.namespace } : {};
     this.#appSets = new Informer(client, APPLICATION_SETS, scope, log);
@@ -126,16 +133,18 @@ export class HubController {
         }),
       },
     };
-    const writer = kubeHubWriter(client, log, (verb) => options.metrics?.countWrite(verb));
+    const writerFor = fencedWriters(client, log, options);
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
       // Keys come in from the informers' first lists; none runs before every cache is synced.
       paused: true,
-      handler: (key) => {
+      handler: async (key) => {
         options.metrics?.setQueueDepth(this.#queue.depth);
+        const shard = this.#shardOfKey(key);
+        if (!this.#ownership.holds(shard)) return {};
         return reconcileApplicationSet(key, {
           view,
-          writer,
+          writer: writerFor(key, shard),
           registry,
           policy: options.policy,
           log,
@@ -154,8 +163,32 @@ export class HubController {
     for (const informer of [this.#secrets, this.#apps, this.#appSets]) informer.start();
     await Promise.all([this.#secrets.synced, this.#apps.synced, this.#appSets.synced]);
     this.#ready = true;
+    this.#unsubscribe = this.#ownership.onChange((change) => this.#onShards(change));
     for (const appSet of this.#appSets.list()) this.#enqueue(appSet);
     this.#queue.resume();
+  }
+
+  /** Per shard held: ApplicationSets queued (the clusters are the sync's). */
+  shardLoad(): { shard: number; queueDepth: number; clusters: number }[] {
+    const load = new Map<number, number>();
+    for (const key of this.#queue.keys()) {
+      const shard = this.#shardOfKey(key);
+      load.set(shard, (load.get(shard) ?? 0) + 1);
+    }
+    return [...load].map(([shard, queueDepth]) => ({ shard, queueDepth, clusters: 0 }));
+  }
+
+  /** Shards gained: their ApplicationSets are reconciled from the hub's state. Lost ones stop at their next turn. */
+  #onShards(change: ShardChange): void {
+    if (change.gained.length === 0) return;
+    const gained = new Set(change.gained);
+    for (const appSet of this.#appSets.list())
+      if (gained.has(this.#shardOfKey(objectKey(appSet)))) this.#enqueue(appSet);
+  }
+
+  #shardOfKey(key: string): number {
+    const slash = key.indexOf('/');
+    return appSetShard(key.slice(0, slash), key.slice(slash + 1), this.#ownership.shards);
   }
 
   get ready(): boolean {
@@ -164,6 +197,7 @@ export class HubController {
 
   async stop(): Promise<void> {
     this.#ready = false;
+    this.#unsubscribe();
     await this.#queue.stop();
     await Promise.all([
       this.#appSets.stop(),
@@ -240,7 +274,9 @@ export class HubController {
       }
       return;
     }
-    this.#queue.add(objectKey(appSet));
+    const key = objectKey(appSet);
+    if (!this.#ownership.holds(this.#shardOfKey(key))) return;
+    this.#queue.add(key);
   }
 
   #enqueueUsing(generator: string): void {
@@ -261,7 +297,11 @@ export class HubController {
       const owner = controllerOf(app);
       if (owner?.kind !== 'ApplicationSet') return;
       const appSet = this.#appSets.get(app.metadata.namespace, owner.name);
-      if (appSet !== undefined && this.#allowed(app.metadata.namespace ?? '')) {
+      if (
+        appSet !== undefined &&
+        this.#allowed(app.metadata.namespace ?? '') &&
+        this.#ownership.holds(this.#shardOfKey(objectKey(appSet)))
+      ) {
         this.#queue.addAfter(objectKey(appSet), OWNED_APP_COALESCE_MS);
       }
     };
@@ -290,6 +330,28 @@ export class HubController {
       },
     });
   }
+}
+
+/** Every shard unless the process says which this replica holds. */
+function ownershipOf(options: ControllerOptions): ShardOwnership {
+  return options.ownership ?? allShards();
+}
+
+/**
+ * The hub writer of one reconcile. Fenced: with shards, each reconcile writes through a client
+ * that refuses every write once its ApplicationSet's shard is no longer held.
+ */
+function fencedWriters(
+  client: KubeClient,
+  log: Logger,
+  options: ControllerOptions,
+): (key: string, shard: number) => ReturnType<typeof kubeHubWriter> {
+  const countWrite = (verb: string): void => options.metrics?.countWrite(verb);
+  const writer = kubeHubWriter(client, log, countWrite);
+  const ownership = options.ownership;
+  if (ownership === undefined) return () => writer;
+  return (key, shard) =>
+    kubeHubWriter(client.guarded(fenceFor(ownership, shard, `ApplicationSet ${key}`)), log, countWrite);
 }
 
 /** Status-only updates (our own writes) do not re-trigger a reconcile. */

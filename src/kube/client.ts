@@ -77,11 +77,23 @@ interface DiscoveredResource {
   readonly namespaced: boolean;
 }
 
+export interface KubeClientOptions {
+  /** Bounds every request but watches (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Sent as User-Agent, so the apiserver's audit log names this replica. */
+  readonly userAgent?: string;
+  /** Called before every write (any method but GET); it throws to refuse the write (fencing). */
+  readonly writeGuard?: () => void;
+}
+
 export class KubeClient {
   readonly server: string;
   readonly #config: KubeConfig;
   readonly #discovery = new Map<string, Promise<readonly DiscoveredResource[]>>();
   readonly #timeoutMs: number;
+  readonly #userAgent: string | undefined;
+  /** Called before every write (any method but GET); throws to refuse it (shard fencing). */
+  readonly #writeGuard: (() => void) | undefined;
   /**
    * One connection pool per client: client-node makes a new undici Agent (so a new TLS handshake)
    * for every request, which cost more CPU than the requests themselves. A client's TLS material
@@ -90,8 +102,10 @@ export class KubeClient {
   #dispatcher: ReturnType<RequestContext['getDispatcher']>;
 
   /** `timeoutMs` bounds every request but watches, so a hung server fails fast (default 30 s). */
-  constructor(config: KubeConfig, options: { timeoutMs?: number } = {}) {
+  constructor(config: KubeConfig, options: KubeClientOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#userAgent = options.userAgent;
+    this.#writeGuard = options.writeGuard;
     const cluster = config.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster');
     this.#config = config;
@@ -99,19 +113,37 @@ export class KubeClient {
   }
 
   /** From a kubeconfig file (optionally a named context), or the in-cluster service account when no file is given. */
-  static fromKubeconfig(file: string | undefined, context?: string): KubeClient {
+  static fromKubeconfig(
+    file: string | undefined,
+    context?: string,
+    options: Pick<KubeClientOptions, 'userAgent'> = {},
+  ): KubeClient {
     const config = new KubeConfig();
     if (file === undefined) config.loadFromCluster();
     else config.loadFromFile(file);
     if (context !== undefined) config.setCurrentContext(context);
-    return new KubeClient(config);
+    return new KubeClient(config, options);
+  }
+
+  /**
+   * The same server, credentials and connection pool, with `guard` called before every write
+   * (a shard's fence: it throws once the shard's Lease is no longer held).
+   */
+  guarded(guard: () => void): KubeClient {
+    const sibling = new KubeClient(this.#config, {
+      timeoutMs: this.#timeoutMs,
+      ...(this.#userAgent === undefined ? {} : { userAgent: this.#userAgent }),
+      writeGuard: guard,
+    });
+    sibling.#dispatcher = this.#dispatcher;
+    return sibling;
   }
 
   /** For a cluster registered by a Secret: its server and its `config` (see cluster-config.ts). */
   static fromClusterConfig(
     server: string,
     credentials: ClusterCredentials,
-    options: { timeoutMs?: number } = {},
+    options: KubeClientOptions = {},
   ): KubeClient {
     return new KubeClient(kubeConfigForCluster(server, credentials), options);
   }
@@ -281,6 +313,7 @@ export class KubeClient {
     path: string,
     options: { query?: Query; body?: unknown; contentType?: string } = {},
   ): Promise<T> {
+    if (method !== 'GET') this.#writeGuard?.();
     // undici's request(), not fetch(): a controller makes thousands of these, and fetch's web
     // streams cost several times the CPU for the same JSON.
     const { url, headers } = await this.#prepare(method, path, options);
@@ -333,6 +366,7 @@ export class KubeClient {
     await this.#config.applySecurityAuthentication(context);
     this.#dispatcher ??= context.getDispatcher();
     const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+    if (this.#userAgent !== undefined) headers['user-agent'] = this.#userAgent;
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     return { url, headers };
   }

@@ -52,6 +52,11 @@ export class WorkQueue {
     return this.#ready.length;
   }
 
+  /** The keys waiting to run, in order. */
+  keys(): readonly string[] {
+    return [...this.#ready];
+  }
+
   add(key: string): void {
     if (this.#stopped) return;
     this.#clearTimer(key);

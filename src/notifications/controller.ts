@@ -33,6 +33,10 @@ import type { NotificationsMetrics } from './metrics.ts';
 import { secretScrubber } from './scrub.ts';
 import { NOTIFIED_ANNOTATION } from './state.ts';
 import { syncStatusRefreshed } from './refreshed.ts';
+import { allShards, fenceFor, type ShardOwnership } from '../shards/ownership.ts';
+
+/** The shard whose holder sends notifications. */
+const NOTIFICATIONS_SHARD = 0;
 
 export interface NotificationsOptions {
   readonly hub: KubeClient;
@@ -43,6 +47,8 @@ export interface NotificationsOptions {
   readonly concurrency?: number;
   /** How often every subscribed object is evaluated again (Argo CD: 60 s). */
   readonly resyncSeconds?: number;
+  /** Notifications go out from the replica holding shard 0 (default: this one, always). */
+  readonly ownership?: ShardOwnership;
   readonly log: Logger;
   readonly metrics?: NotificationsMetrics;
   readonly now?: () => number;
@@ -82,9 +88,15 @@ export class NotificationsController {
   #scrub: (text: string) => string = (text) => text;
   #resync: NodeJS.Timeout | undefined;
   #ready = false;
+  readonly #ownership: ShardOwnership;
 
   constructor(options: NotificationsOptions) {
     this.#options = options;
+    this.#ownership = options.ownership ?? allShards();
+    // Taking shard 0 over: evaluate everything, the notified-state annotations say what was sent.
+    this.#ownership.onChange((change) => {
+      if (this.#ready && change.gained.includes(NOTIFICATIONS_SHARD)) this.#enqueueAll();
+    });
     const { hub, namespace } = options;
     this.#log = options.log.child({ component: 'notifications' });
     const extra = options.extraNamespaces ?? [];
@@ -221,6 +233,8 @@ export class NotificationsController {
   }
 
   async #process(key: string): Promise<{ requeueAfterMs?: number }> {
+    // Notifications are sent by the replica holding shard 0, one sender for the whole hub.
+    if (!this.#ownership.holds(NOTIFICATIONS_SHARD)) return {};
     const kind: SubjectKind = key.startsWith('appset/') ? 'appset' : 'app';
     const obj = this.#current(key, kind);
     if (obj === undefined) return {};
@@ -281,7 +295,12 @@ export class NotificationsController {
     obj: KubeObject,
     annotation: string | undefined,
   ): Promise<void> {
-    const patched = await this.#options.hub.patch<KubeObject>(
+    const hub = this.#options.ownership
+      ? this.#options.hub.guarded(
+          fenceFor(this.#options.ownership, NOTIFICATIONS_SHARD, `${key} notified state`),
+        )
+      : this.#options.hub;
+    const patched = await hub.patch<KubeObject>(
       KINDS[kind],
       { namespace: obj.metadata.namespace, name: obj.metadata.name },
       { metadata: { annotations: { [NOTIFIED_ANNOTATION]: annotation ?? null } } },

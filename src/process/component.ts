@@ -26,4 +26,12 @@ export interface Component {
   /** A verified pull request event: re-run what reads that repository's pull requests. */
   onPullRequest?(event: PullRequestEvent): number;
   readonly routes?: readonly Route[];
+  /** Per shard it holds: Applications or ApplicationSets queued, and clusters served (metrics). */
+  shardLoad?(): readonly ShardLoad[];
+}
+
+export interface ShardLoad {
+  readonly shard: number;
+  readonly queueDepth: number;
+  readonly clusters: number;
 }

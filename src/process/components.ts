@@ -12,6 +12,7 @@ import { createNotificationsMetrics } from '../notifications/metrics.ts';
 import { SyncController } from '../sync/controller.ts';
 import type { Component } from './component.ts';
 import type { ControllerConfig } from './config.ts';
+import type { ShardOwnership } from '../shards/ownership.ts';
 
 /** What the process builds once and hands to every component. */
 export interface Shared {
@@ -23,10 +24,14 @@ export interface Shared {
   readonly log: Logger;
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
   readonly toolSearchPath: string;
+  /** The shards this replica holds: components act and write only for those. */
+  readonly ownership?: ShardOwnership;
+  /** The User-Agent of this replica's requests (to the hub and the spokes). */
+  readonly userAgent?: string;
 }
 
 export interface BuiltComponents {
-  /** The components that act while this replica leads. */
+  /** The components that run on every replica, each acting on the shards it holds. */
   readonly components: readonly Component[];
   /** The dashboard, when `--dashboard-address` is set: it runs on every replica, on its own listener. */
   readonly dashboard?: Component;
@@ -49,6 +54,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         repos,
         log,
         metrics: createHubMetrics(shared.metrics),
+        ...(shared.ownership ? { ownership: shared.ownership } : {}),
         scm: {
           cacheSeconds: config['scm-cache-seconds'],
           enabled: config['enable-scm-providers'] === 'true',
@@ -68,6 +74,8 @@ export function buildComponents(shared: Shared): BuiltComponents {
         clusterConcurrency: config['cluster-concurrency'],
         resyncSeconds: config['resync-seconds'],
         waveTimeoutSeconds: config['wave-timeout-seconds'],
+        ...(shared.ownership ? { ownership: shared.ownership } : {}),
+        ...(shared.userAgent ? { userAgent: shared.userAgent } : {}),
         log: log.child({ component: 'sync' }),
       })
     : undefined;
@@ -79,6 +87,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         resyncSeconds: config['notifications-resync-seconds'],
         log,
         metrics: createNotificationsMetrics(shared.metrics),
+        ...(shared.ownership ? { ownership: shared.ownership } : {}),
       })
     : undefined;
   const secretsFrom = appSets ?? sync;

@@ -36,14 +36,24 @@ export const controllerFlags: FlagSpecs = {
   },
   'leader-elect': {
     type: 'string',
-    help: 'true (default) or false: run as one of several replicas with a Lease',
+    help: 'true (default): replicas share the shards through Leases; false: this one replica acts on every shard without Leases',
+  },
+  shards: {
+    type: 'string',
+    help: 'how many shards clusters and ApplicationSets are spread over, the same on every replica (default 16)',
   },
   'lease-name': {
     type: 'string',
-    help: 'Lease name in the control-plane namespace (default spokes-controller)',
+    help: 'Lease name prefix in the control-plane namespace: <name>-shard-<n>, <name>-replica-<id> (default spokes-controller)',
   },
-  'lease-duration-seconds': { type: 'string', help: 'how long a silent leader keeps the Lease (default 15)' },
-  identity: { type: 'string', help: "this replica's name in the Lease (default host-pid)" },
+  'lease-duration-seconds': {
+    type: 'string',
+    help: 'how long a silent replica keeps its shards; it stops acting at two thirds of it (default 15)',
+  },
+  identity: {
+    type: 'string',
+    help: "this replica's name in the Leases and its User-Agent (default host-pid)",
+  },
   'repo-cache-dir': { type: 'string', help: 'where git mirrors are kept (default ~/.cache/spokes/repos)' },
   repo: {
     type: 'string',
@@ -145,7 +155,11 @@ export const controllerConfigSchema = z.strictObject({
   'requeue-after-seconds': positiveInt(180),
   listen: z.string().default(':8080'),
   'leader-elect': z.enum(['true', 'false']).default('true'),
-  'lease-name': z.string().default('spokes-controller'),
+  shards: z.coerce.number().int().min(1).max(1024).default(16),
+  'lease-name': z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, 'expected a DNS label of at most 40 characters')
+    .default('spokes-controller'),
   'lease-duration-seconds': positiveInt(15),
   identity: z.string().default(`${hostname()}-${process.pid}`),
   'repo-cache-dir': z.string().optional(),

@@ -1,7 +1,8 @@
 /**
  * The controller process: reads nothing but its config, builds what the components share (hub
- * client, repository cache, metrics registry, one HTTP server), runs the components while this
- * replica leads, and stops gracefully on SIGTERM/SIGINT (queues drained, Lease released).
+ * client, repository cache, metrics registry, one HTTP server), takes its share of the shards
+ * (one Lease each), runs the components on them, and stops gracefully on SIGTERM/SIGINT (queues
+ * drained, Leases released).
  */
 import type { WebhookSecrets } from '../webhook/push.ts';
 import type { PullRequestEvent } from '../webhook/pull-request.ts';
@@ -11,11 +12,13 @@ import { parseRepoMappings } from '../git/repo-flags.ts';
 import { KubeClient } from '../kube/client.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
+import { registerShardMetrics } from './shard-metrics.ts';
 import type { Component } from './component.ts';
 import { buildComponents } from './components.ts';
 import type { ControllerConfig } from './config.ts';
 import { createHttpServer, listen, processRoutes } from './http.ts';
-import { runLeaderElection } from './leader.ts';
+import { allShards, type ShardOwnership } from '../shards/ownership.ts';
+import { ShardLeases } from './shards.ts';
 
 export async function runController(
   config: ControllerConfig,
@@ -24,8 +27,10 @@ export async function runController(
   toolSearchPath = '',
 ): Promise<number> {
   const log = createLogger({ level: config['log-level'] });
-  const hub = KubeClient.fromKubeconfig(config.kubeconfig, config.context);
+  const userAgent = `spokes-controller/${config.identity}`;
+  const hub = KubeClient.fromKubeconfig(config.kubeconfig, config.context, { userAgent });
   const metrics = createMetricsRegistry();
+  const shards = shardOwnership(config, hub, log);
   // The repository cache is made before the components; its credentials come from them.
   const secrets: {
     from?: () => ReturnType<typeof built.repositorySecrets>;
@@ -47,7 +52,22 @@ export async function runController(
     credentials: () => ({ secrets: secrets.from?.() ?? [], tlsCerts: secrets.tlsCerts?.() ?? {} }),
     log: log.child({ component: 'charts' }),
   });
-  const built = buildComponents({ config, hub, repos, charts, metrics, log, toolSearchPath });
+  const built = buildComponents({
+    config,
+    hub,
+    repos,
+    charts,
+    metrics,
+    log,
+    toolSearchPath,
+    ownership: shards.ownership,
+    userAgent,
+  });
+  registerShardMetrics(metrics, {
+    ownership: shards.ownership,
+    leases: shards.leases,
+    components: built.components,
+  });
   secrets.from = built.repositorySecrets;
   secrets.tlsCerts = built.tlsCertificates;
   const group = componentGroup(built.components, log);
@@ -55,7 +75,7 @@ export async function runController(
   const server = createHttpServer(
     [
       ...processRoutes({
-        ready: () => group.ready,
+        ready: () => group.ready && shards.ready(),
         metrics,
         webhookSecrets,
         onPush: (urls) => group.onPush(urls),
@@ -77,7 +97,7 @@ export async function runController(
       shutdown.abort();
     });
   }
-  const exitCode = await lead({ config, hub, group, shutdown: shutdown.signal, log });
+  const exitCode = await runShards({ leases: shards.leases, group, shutdown: shutdown.signal });
   await group.stop();
   await dashboard?.stop();
   repos.close();
@@ -141,40 +161,42 @@ function componentGroup(components: readonly Component[], log: Logger): Componen
   };
 }
 
-/** Runs the components while this replica leads; 0 after a requested shutdown, 1 when leadership was lost. */
-async function lead(run: {
-  readonly config: ControllerConfig;
-  readonly hub: KubeClient;
+/** The shard Leases (or every shard without election) and the loop that keeps them. */
+function shardOwnership(
+  config: ControllerConfig,
+  hub: KubeClient,
+  log: Logger,
+): { ownership: ShardOwnership; ready: () => boolean; leases?: ShardLeases } {
+  if (config['leader-elect'] === 'false') return { ownership: allShards(config.shards), ready: () => true };
+  const leases = new ShardLeases({
+    client: hub,
+    namespace: config.namespace,
+    prefix: config['lease-name'],
+    identity: config.identity,
+    shards: config.shards,
+    durationMs: config['lease-duration-seconds'] * 1000,
+    log,
+  });
+  return { ownership: leases, ready: () => leases.healthy, leases };
+}
+
+/**
+ * Every replica runs the components (they act only on the shards it holds) until shutdown; then
+ * work in flight ends before the Leases are released, so the next owner starts from a quiet hub.
+ */
+async function runShards(run: {
+  readonly leases: ShardLeases | undefined;
   readonly group: ComponentGroup;
   readonly shutdown: AbortSignal;
-  readonly log: Logger;
 }): Promise<number> {
-  const { config, hub, group, shutdown, log } = run;
-  if (config['leader-elect'] === 'false') {
-    group.start();
+  const { leases, group, shutdown } = run;
+  group.start();
+  if (leases === undefined) {
     await new Promise((resolve) => shutdown.addEventListener('abort', resolve));
     return 0;
   }
-  const durationMs = config['lease-duration-seconds'] * 1000;
-  let lost = false;
-  await runLeaderElection(
-    {
-      client: hub,
-      namespace: config.namespace,
-      name: config['lease-name'],
-      identity: config.identity,
-      durationMs,
-      renewMs: Math.max(500, Math.floor(durationMs / 3)),
-      retryMs: Math.max(500, Math.floor(durationMs / 5)),
-      log,
-      // Work in flight (a sync, a notification being recorded) ends before another replica may lead.
-      beforeRelease: () => group.stop(),
-    },
-    shutdown,
-    (leadership) => {
-      leadership.addEventListener('abort', () => (lost = !shutdown.aborted));
-      group.start();
-    },
-  );
-  return lost ? 1 : 0;
+  await leases.run(shutdown);
+  await group.stop();
+  await leases.release();
+  return 0;
 }

@@ -40,6 +40,8 @@ import {
 } from '../render/index.ts';
 import { reconcileApp, type LiveApp } from './reconcile.ts';
 import { instanceName } from './tracking.ts';
+import { allShards, fenceFor, type ShardChange, type ShardOwnership } from '../shards/ownership.ts';
+import { ClusterShards } from './cluster-shards.ts';
 
 export interface SyncControllerOptions {
   readonly hub: KubeClient;
@@ -59,6 +61,10 @@ export interface SyncControllerOptions {
   readonly resyncSeconds?: number;
   /** How long a wave may take to become healthy (default 300 s). */
   readonly waveTimeoutSeconds?: number;
+  /** The shards this replica holds: it reconciles and writes only for their clusters (default all). */
+  readonly ownership?: ShardOwnership;
+  /** Sent as User-Agent to the spokes. */
+  readonly userAgent?: string;
   readonly log: Logger;
 }
 
@@ -96,6 +102,9 @@ export class SyncController {
   /** resourceVersion of each Application after our last write to it. */
   readonly #written = new Map<string, number>();
   readonly #renderer;
+  readonly #ownership: ShardOwnership;
+  readonly #clusterShards: ClusterShards;
+  #unsubscribe: () => void = () => undefined;
   #stopped = false;
   #ready = false;
 
@@ -116,7 +125,18 @@ export class SyncController {
     this.#configMaps = [ARGOCD_CM, TLS_CERTS_CM].map(
       (name) => new Informer(hub, CONFIG_MAPS, { namespace, fieldSelector: `metadata.name=${name}` }, log),
     );
-    this.#destinations = new Destinations(hub);
+    this.#ownership = options.ownership ?? allShards();
+    this.#clusterShards = new ClusterShards(this.#ownership.shards, log);
+    this.#destinations = new Destinations(hub, {
+      ...(options.ownership
+        ? {
+            // The shard is looked up at each write: a Secret's shard pin may change under a client.
+            guardFor: (server: string) => () =>
+              fenceFor(this.#ownership, this.#clusterShards.ofServer(server), server)(),
+          }
+        : {}),
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    });
     this.#limit = pLimit(options.concurrency ?? 32);
     this.#renderer = createRenderer({
       repos: options.repos,
@@ -131,9 +151,54 @@ export class SyncController {
     const informers = [this.#secrets, this.#projects, ...this.#configMaps, this.#apps];
     for (const informer of informers) informer.start();
     await Promise.all(informers.map((i) => i.synced));
+    this.#clusterShards.refresh(this.#clusters());
     this.#ready = true;
+    this.#unsubscribe = this.#ownership.onChange((change) => this.#onShards(change));
     for (const app of this.#apps.list()) this.#enqueue(app);
     for (const queue of this.#queues.values()) queue.resume();
+  }
+
+  /** Per shard held: Applications queued and clusters with a live cache here. */
+  shardLoad(): { shard: number; queueDepth: number; clusters: number }[] {
+    const load = new Map<number, { shard: number; queueDepth: number; clusters: number }>();
+    const entry = (shard: number) => {
+      let found = load.get(shard);
+      if (found === undefined) load.set(shard, (found = { shard, queueDepth: 0, clusters: 0 }));
+      return found;
+    };
+    for (const [name, queue] of this.#queues) entry(this.#queueShard(name)).queueDepth += queue.depth;
+    for (const server of this.#caches.keys()) entry(this.#clusterShards.ofServer(server)).clusters++;
+    return [...load.values()];
+  }
+
+  /**
+   * Shards gained: their Applications are queued (each starts from the hub's status and
+   * operation state). Shards lost: their queues and live caches go, so memory follows the share.
+   */
+  #onShards(change: ShardChange): void {
+    if (this.#stopped) return;
+    const lost = new Set(change.lost);
+    for (const [name, queue] of this.#queues) {
+      if (!lost.has(this.#queueShard(name))) continue;
+      void queue.stop();
+      this.#queues.delete(name);
+      for (const [key, queueName] of this.#queueOf) if (queueName === name) this.#queueOf.delete(key);
+    }
+    for (const [server, cache] of this.#caches) {
+      if (!lost.has(this.#clusterShards.ofServer(server))) continue;
+      void cache.stop();
+      this.#caches.delete(server);
+    }
+    const gained = new Set(change.gained);
+    if (gained.size === 0) return;
+    for (const app of this.#apps.list())
+      if (gained.has(this.#clusterShards.ofDestination(app.spec?.destination ?? {}))) this.#enqueue(app);
+  }
+
+  #queueShard(queueName: string): number {
+    return queueName.startsWith('name:')
+      ? this.#clusterShards.ofDestination({ name: queueName.slice('name:'.length) })
+      : this.#clusterShards.ofServer(queueName);
   }
 
   get ready(): boolean {
@@ -143,6 +208,7 @@ export class SyncController {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#ready = false;
+    this.#unsubscribe();
     await Promise.all([...this.#queues.values()].map((q) => q.stop()));
     await Promise.all(
       [this.#apps, this.#secrets, this.#projects, ...this.#configMaps].map((informer) => informer.stop()),
@@ -264,6 +330,7 @@ export class SyncController {
     if (this.#stopped || !this.#allowed(app.metadata.namespace ?? '')) return;
     const key = objectKey(app);
     const dest = app.spec?.destination ?? {};
+    if (!this.#ownership.holds(this.#clusterShards.ofDestination(dest))) return;
     const queueName = dest.server ? normalizeServer(dest.server) : `name:${dest.name ?? ''}`;
     const previous = this.#queueOf.get(key);
     if (previous !== undefined && previous !== queueName) this.#queues.get(previous)?.add(key);
@@ -296,10 +363,15 @@ export class SyncController {
   async #reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
     const app = await this.#freshApp(key);
     if (app === undefined || this.#stopped) return {};
+    const shard = this.#clusterShards.ofDestination(app.spec?.destination ?? {});
+    // Fencing: not ours (any more) means not a single write, here or on the spoke.
+    if (!this.#ownership.holds(shard)) return {};
     this.stats.reconciles++;
     const resyncMs = (this.#options.resyncSeconds ?? 180) * 1000;
     return reconcileApp(app, {
-      hub: this.#options.hub,
+      hub: this.#options.ownership
+        ? this.#options.hub.guarded(fenceFor(this.#ownership, shard, `Application ${key}`))
+        : this.#options.hub,
       controlNamespace: this.#options.namespace,
       destinations: this.#destinations,
       clusters: () => this.#clusters(),
@@ -345,6 +417,7 @@ export class SyncController {
       if (secret.metadata.labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') return;
       const clusters = this.#clusters();
       this.#destinations.prune(clusters);
+      this.#clusterShards.refresh(clusters);
       const data = secretSchema.safeParse(secret);
       if (!data.success) return;
       for (const app of this.#apps.list()) if (this.#targets(app, secret)) this.#enqueue(app);

@@ -23,12 +23,23 @@ export interface DestinationRef {
 /** Spoke requests fail after this long, so a hung spoke holds only its own queue. */
 const SPOKE_TIMEOUT_MS = 15_000;
 
+export interface DestinationsOptions {
+  /** The write guard of a cluster's client, by server URL (its shard's fence). */
+  readonly guardFor?: (server: string) => () => void;
+  /** Sent as User-Agent to the spokes. */
+  readonly userAgent?: string;
+}
+
 export class Destinations {
   readonly #hub: KubeClient;
+  readonly #options: DestinationsOptions;
   readonly #clients = new Map<string, { readonly version: string; readonly client: KubeClient }>();
 
-  constructor(hub: KubeClient) {
-    this.#hub = hub;
+  constructor(hub: KubeClient, options: DestinationsOptions = {}) {
+    this.#options = options;
+    const guard = options.guardFor?.(IN_CLUSTER_SERVER);
+    // The hub as a destination (in-cluster) is fenced like any spoke.
+    this.#hub = guard === undefined ? hub : hub.guarded(guard);
   }
 
   /** The cluster an Application's destination names, among the registered `clusters`. */
@@ -76,6 +87,10 @@ export class Destinations {
         version,
         client: KubeClient.fromClusterConfig(cluster.server, cluster.config.reveal(), {
           timeoutMs: SPOKE_TIMEOUT_MS,
+          ...(this.#options.userAgent === undefined ? {} : { userAgent: this.#options.userAgent }),
+          ...(this.#options.guardFor === undefined
+            ? {}
+            : { writeGuard: this.#options.guardFor(cluster.server) }),
         }),
       };
       this.#clients.set(key, entry);

@@ -343,11 +343,18 @@ function automatedOperation(
 
 /**
  * Automated sync runs once per new revision: the same revision again is not retried after a
- * failure, and after a success only selfHeal re-syncs it (the cluster drifted).
+ * failure, and after a success only selfHeal re-syncs it (the cluster drifted). One recorded as
+ * still Running was interrupted (a replica died or lost the shard mid-way: an operation runs only
+ * inside a reconcile, and one key is reconciled by one holder at a time), so it is resumed.
  */
-function automatedMayRun(last: OperationState | undefined, revision: string, selfHeal: boolean): boolean {
+export function automatedMayRun(
+  last: OperationState | undefined,
+  revision: string,
+  selfHeal: boolean,
+): boolean {
   const initiatedBy = last?.operation?.['initiatedBy'] as { automated?: boolean } | undefined;
   if (initiatedBy?.automated !== true || joinedRevision(last?.syncResult) !== revision) return true;
+  if (last?.phase === 'Running') return true;
   return last?.phase === 'Succeeded' && selfHeal;
 }
 

@@ -74,7 +74,7 @@ async function condition(
 }
 
 describe('hub controller', () => {
-  test('deploy/ builds with kustomize and installs on a real apiserver (CRDs, RBAC, Deployment)', async () => {
+  test('deploy/ builds with kustomize and installs on a real apiserver (CRDs, RBAC, Deployment, PodDisruptionBudget)', async () => {
     const { stdout } = await runTool('kustomize', ['build', join(import.meta.dirname, '../../deploy')]);
     const objects = parseYamlDocuments(stdout, 'kustomize build deploy') as KubeObject[];
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
@@ -87,6 +87,7 @@ describe('hub controller', () => {
       'CustomResourceDefinition',
       'Deployment',
       'Namespace',
+      'PodDisruptionBudget',
       'Role',
       'RoleBinding',
       'Service',

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { ClusterPki, StaticUser } from './certs.ts';
 import { HttpError, httpRequest } from './http.ts';
 import type { ManagedProcess } from './processes.ts';
-import { startApiserver, startControllerManager } from './servers.ts';
+import { auditLogPath, startApiserver, startControllerManager } from './servers.ts';
 import type { ApiserverConfig } from './servers.ts';
 
 export type UserName = 'admin' | 'limited' | 'viewer' | 'outsider';
@@ -72,6 +72,11 @@ export class Cluster {
     this.dir = config.dir;
     this.kubeconfigPath = path.join(config.dir, 'kubeconfig');
     this.#config = config;
+  }
+
+  /** The apiserver's audit log (with `auditWrites`): one JSON event per line. */
+  get auditLogPath(): string {
+    return auditLogPath(this.dir);
   }
 
   get pki(): ClusterPki {

@@ -4,7 +4,7 @@
 // in a temp folder that is removed on stop, on process exit and on SIGINT/SIGTERM.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
@@ -29,6 +29,11 @@ export interface HarnessOptions {
   controllerManager?: boolean;
   /** --controllers for the controller-managers. Default DEFAULT_CONTROLLERS. */
   controllers?: string[];
+  /**
+   * Run every apiserver with an audit log of writes (Metadata level, user agent included) at
+   * `<cluster dir>/audit.log` (see `Cluster.auditLogPath`). Default false.
+   */
+  auditWrites?: boolean;
   /** Progress lines (start-up time included). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -124,21 +129,46 @@ interface PreparedCluster {
   users: Record<UserName, StaticUser>;
 }
 
+/** Writes only (reads are many and tell nothing about who acted), at Metadata level, once each. */
+const AUDIT_WRITES_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+`;
+
 /** Key material, tokens and a port for one cluster (nothing started yet). */
 async function prepareCluster(
   name: string,
   index: number,
   root: string,
-  binary: string,
+  options: { readonly binary: string; readonly auditWrites: boolean },
 ): Promise<PreparedCluster> {
+  const { binary } = options;
   const dir = path.join(root, name);
   await mkdir(dir, { recursive: true });
+  const auditPolicyFile = options.auditWrites ? path.join(dir, 'audit-policy.yaml') : undefined;
+  if (auditPolicyFile) await writeFile(auditPolicyFile, AUDIT_WRITES_POLICY);
   const [pki, port] = await Promise.all([makeClusterPki(dir, name), freePort()]);
   const users = makeUsers();
   const tokenFile = path.join(dir, 'tokens.csv');
   await writeTokenFile(tokenFile, Object.values(users));
   const etcdPrefix = `/spokes-e2e/${index}-${name}`;
-  return { config: { name, binary, dir, port, etcdPrefix, pki, tokenFile }, users };
+  return {
+    config: {
+      name,
+      binary,
+      dir,
+      port,
+      etcdPrefix,
+      pki,
+      tokenFile,
+      ...(auditPolicyFile ? { auditPolicyFile } : {}),
+    },
+    users,
+  };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -158,7 +188,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     const [etcd, prepared] = await Promise.all([
       startEtcd(binaries.etcd, path.join(dir, 'etcd')),
-      Promise.all(names.map((name, i) => prepareCluster(name, i, dir, binaries['kube-apiserver']))),
+      Promise.all(
+        names.map((name, i) =>
+          prepareCluster(name, i, dir, {
+            binary: binaries['kube-apiserver'],
+            auditWrites: options.auditWrites === true,
+          }),
+        ),
+      ),
     ]);
     state.etcd = etcd;
     const clusters = prepared.map(

@@ -14,3 +14,5 @@ export { DEFAULT_CONTROLLERS } from './servers.ts';
 export { runTool } from './tools.ts';
 export { markPodsReady } from './workloads.ts';
 export type { ToolResult } from './tools.ts';
+export { startTcpProxy } from './tcp-proxy.ts';
+export type { TcpProxy } from './tcp-proxy.ts';

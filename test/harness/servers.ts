@@ -108,6 +108,13 @@ export interface ApiserverConfig {
   etcdPrefix: string;
   pki: ClusterPki;
   tokenFile: string;
+  /** An audit policy file: the apiserver writes its audit log to <dir>/audit.log. */
+  auditPolicyFile?: string;
+}
+
+/** Where an apiserver started with an audit policy writes its audit log (JSON lines). */
+export function auditLogPath(dir: string): string {
+  return path.join(dir, 'audit.log');
 }
 
 export function apiserverArgs(config: ApiserverConfig): string[] {
@@ -137,6 +144,9 @@ export function apiserverArgs(config: ApiserverConfig): string[] {
     // On SIGTERM, give open watches 2 s instead of --request-timeout (60 s) to go away, so a
     // stop/restart with connected clients takes seconds.
     '--shutdown-send-retry-after=true',
+    ...(config.auditPolicyFile
+      ? [`--audit-policy-file=${config.auditPolicyFile}`, `--audit-log-path=${auditLogPath(config.dir)}`]
+      : []),
   ];
 }
 
