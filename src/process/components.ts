@@ -7,6 +7,10 @@ import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
+import { createAppMetrics } from '../observability/app-metrics.ts';
+import { createAppSetMetrics } from '../observability/appset-metrics.ts';
+import { createClusterMetrics } from '../observability/cluster-metrics.ts';
+import type { Tracer } from '../observability/tracing.ts';
 import { NotificationsController } from '../notifications/controller.ts';
 import { createNotificationsMetrics } from '../notifications/metrics.ts';
 import { SyncController } from '../sync/controller.ts';
@@ -20,6 +24,8 @@ export interface Shared {
   readonly repos: GitRepoSource;
   readonly charts: ChartSource;
   readonly metrics: Registry;
+  /** The no-op tracer when tracing is off. */
+  readonly tracer: Tracer;
   readonly log: Logger;
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
   readonly toolSearchPath: string;
@@ -49,6 +55,8 @@ export function buildComponents(shared: Shared): BuiltComponents {
         repos,
         log,
         metrics: createHubMetrics(shared.metrics),
+        appSetMetrics: createAppSetMetrics(shared.metrics),
+        tracer: shared.tracer,
         scm: {
           cacheSeconds: config['scm-cache-seconds'],
           enabled: config['enable-scm-providers'] === 'true',
@@ -69,6 +77,14 @@ export function buildComponents(shared: Shared): BuiltComponents {
         resyncSeconds: config['resync-seconds'],
         waveTimeoutSeconds: config['wave-timeout-seconds'],
         log: log.child({ component: 'sync' }),
+        metrics: {
+          apps: createAppMetrics(shared.metrics, {
+            appLabels: config['metrics-application-labels'],
+            appConditions: config['metrics-application-conditions'],
+          }),
+          clusters: createClusterMetrics(shared.metrics),
+        },
+        tracer: shared.tracer,
       })
     : undefined;
   const notifications = config.components.includes('notifications')

@@ -9,8 +9,10 @@ import { createChartSource, parseChartRepoMappings } from '../charts/index.ts';
 import { createRepoSource } from '../git/index.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
 import { KubeClient } from '../kube/client.ts';
+import { createGitMetrics } from '../observability/git-metrics.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
+import { parsePairs, startTracing } from '../observability/otel.ts';
 import type { Component } from './component.ts';
 import { buildComponents } from './components.ts';
 import type { ControllerConfig } from './config.ts';
@@ -22,10 +24,23 @@ export async function runController(
   webhookSecrets: WebhookSecrets,
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
   toolSearchPath = '',
+  /** The OTEL_* environment variables (OpenTelemetry's standard configuration). */
+  otelEnv: Readonly<Record<string, string | undefined>> = {},
 ): Promise<number> {
   const log = createLogger({ level: config['log-level'] });
   const hub = KubeClient.fromKubeconfig(config.kubeconfig, config.context);
   const metrics = createMetricsRegistry();
+  const tracing = await startTracing(
+    {
+      address: config['otlp-address'],
+      insecure: config['otlp-insecure'] === 'true',
+      headers: parsePairs(config['otlp-headers'], '=', '--otlp-headers'),
+      attributes: parsePairs(config['otlp-attrs'], ':', '--otlp-attrs'),
+      sampleRatio: config['otlp-sample-ratio'],
+    },
+    otelEnv,
+  );
+  const gitMetrics = createGitMetrics(metrics);
   // The repository cache is made before the components; its credentials come from them.
   const secrets: {
     from?: () => ReturnType<typeof built.repositorySecrets>;
@@ -36,6 +51,7 @@ export async function runController(
     ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
     credentials: () => secrets.from?.() ?? [],
     log,
+    events: gitMetrics,
   });
   const charts = createChartSource({
     cacheDir: config['chart-cache-dir'],
@@ -47,7 +63,16 @@ export async function runController(
     credentials: () => ({ secrets: secrets.from?.() ?? [], tlsCerts: secrets.tlsCerts?.() ?? {} }),
     log: log.child({ component: 'charts' }),
   });
-  const built = buildComponents({ config, hub, repos, charts, metrics, log, toolSearchPath });
+  const built = buildComponents({
+    config,
+    hub,
+    repos,
+    charts,
+    metrics,
+    tracer: tracing.tracer,
+    log,
+    toolSearchPath,
+  });
   secrets.from = built.repositorySecrets;
   secrets.tlsCerts = built.tlsCertificates;
   const group = componentGroup(built.components, log);
@@ -57,6 +82,7 @@ export async function runController(
       ...processRoutes({
         ready: () => group.ready,
         metrics,
+        tracer: tracing.tracer,
         webhookSecrets,
         onPush: (urls) => group.onPush(urls),
         onPullRequest: (event) => group.onPullRequest(event),
@@ -83,6 +109,7 @@ export async function runController(
   repos.close();
   await charts.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await tracing.shutdown().catch((err: unknown) => log.warn('traces not all exported', { error: err }));
   log.info('stopped', { exitCode });
   return exitCode;
 }
