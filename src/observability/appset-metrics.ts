@@ -20,12 +20,7 @@ export interface AppSetMetrics {
 
 export function createAppSetMetrics(registry: Registry): AppSetMetrics {
   let source: (() => readonly AppSetView[]) | undefined;
-  const owned = new Gauge({
-    name: 'argocd_appset_owned_applications',
-    help: 'Number of applications owned by the applicationset',
-    labelNames: ['namespace', 'name'],
-    registers: [registry],
-  });
+  const ids = (set: AppSetView) => ({ namespace: set.metadata.namespace ?? '', name: set.metadata.name });
   new Gauge({
     name: 'argocd_appset_info',
     help: 'Information about applicationset',
@@ -33,12 +28,18 @@ export function createAppSetMetrics(registry: Registry): AppSetMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      owned.reset();
-      for (const set of source?.() ?? []) {
-        const ids = { namespace: set.metadata.namespace ?? '', name: set.metadata.name };
-        this.set({ ...ids, resource_update_status: updateStatus(set) }, 1);
-        owned.set(ids, set.status?.resources?.length ?? 0);
-      }
+      for (const set of source?.() ?? [])
+        this.set({ ...ids(set), resource_update_status: updateStatus(set) }, 1);
+    },
+  });
+  new Gauge({
+    name: 'argocd_appset_owned_applications',
+    help: 'Number of applications owned by the applicationset',
+    labelNames: ['namespace', 'name'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const set of source?.() ?? []) this.set(ids(set), set.status?.resources?.length ?? 0);
     },
   });
   const reconcile = new Histogram({
