@@ -4,7 +4,8 @@
  * are computed at scrape time from the Applications the sync half already holds (as Argo's
  * collector does); counters and the reconcile histogram are fed as work happens.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
+import { registerScrapeGauge, registerTextCounter, type Sample } from './text-metrics.ts';
 import { normalizeRepoURL, splitURLCredentials } from '../git/url.ts';
 
 /** What the metrics read of an Application (the informer's object). */
@@ -76,53 +77,32 @@ export function createAppMetrics(registry: Registry, options: AppMetricsOptions 
   const appLabels = [...new Set(options.appLabels ?? [])];
   const conditions = new Set(options.appConditions ?? []);
   const base = ['namespace', 'name', 'project'] as const;
-  new Gauge({
+  registerScrapeGauge(registry, {
     name: 'argocd_app_info',
     help: 'Information about application.',
-    labelNames: [
-      ...base,
-      'autosync_enabled',
-      'repo',
-      'dest_server',
-      'dest_namespace',
-      'sync_status',
-      'health_status',
-      'operation',
-    ],
-    registers: [registry],
-    collect() {
-      collectInfo(this);
-    },
+    samples: () => collect().info,
   });
-  const labels =
-    appLabels.length === 0
-      ? undefined
-      : new Gauge({
-          name: 'argocd_app_labels',
-          help: 'Argo Application labels converted to Prometheus labels',
-          labelNames: [...base, ...appLabels.map(promLabelName)],
-          registers: [registry],
-        });
-  const condition =
-    conditions.size === 0
-      ? undefined
-      : new Gauge({
-          name: 'argocd_app_condition',
-          help: 'Report application conditions.',
-          labelNames: [...base, 'condition'],
-          registers: [registry],
-        });
-  const syncs = new Counter({
+  if (appLabels.length > 0)
+    registerScrapeGauge(registry, {
+      name: 'argocd_app_labels',
+      help: 'Argo Application labels converted to Prometheus labels',
+      samples: () => collect().labels,
+    });
+  if (conditions.size > 0)
+    registerScrapeGauge(registry, {
+      name: 'argocd_app_condition',
+      help: 'Report application conditions.',
+      samples: () => collect().conditions,
+    });
+  const syncs = registerTextCounter(registry, {
     name: 'argocd_app_sync_total',
     help: 'Number of application syncs.',
     labelNames: [...base, 'dest_server', 'phase', 'dry_run'],
-    registers: [registry],
   });
-  const syncSeconds = new Counter({
+  const syncSeconds = registerTextCounter(registry, {
     name: 'argocd_app_sync_duration_seconds_total',
     help: 'Application sync performance in seconds total.',
     labelNames: [...base, 'dest_server'],
-    registers: [registry],
   });
   const reconcile = new Histogram({
     name: 'argocd_app_reconcile',
@@ -131,7 +111,7 @@ export function createAppMetrics(registry: Registry, options: AppMetricsOptions 
     buckets: [0.25, 0.5, 1, 2, 4, 8, 16],
     registers: [registry],
   });
-  const k8sRequests = new Counter({
+  const k8sRequests = registerTextCounter(registry, {
     name: 'argocd_app_k8s_request_total',
     help: 'Number of kubernetes requests executed during application reconciliation.',
     labelNames: [
@@ -143,28 +123,27 @@ export function createAppMetrics(registry: Registry, options: AppMetricsOptions 
       'resource_namespace',
       'dry_run',
     ],
-    registers: [registry],
   });
 
-  function collectInfo(gauge: Gauge): void {
-    gauge.reset();
-    labels?.reset();
-    condition?.reset();
-    if (source === undefined) return;
+  /**
+   * The three gauges' samples, computed once per scrape: the registry asks each gauge in turn
+   * within one tick, so the first call computes and the others reuse it.
+   */
+  let scraped: { info: Sample[]; labels: Sample[]; conditions: Sample[] } | undefined;
+  function collect(): { info: Sample[]; labels: Sample[]; conditions: Sample[] } {
+    if (scraped !== undefined) return scraped;
+    const out = { info: [] as Sample[], labels: [] as Sample[], conditions: [] as Sample[] };
+    scraped = out;
+    queueMicrotask(() => (scraped = undefined));
+    if (source === undefined) return out;
     const snapshot = source();
     for (const app of snapshot.apps) {
       const ids = identity(app);
-      gauge.set(infoLabels(app, ids, snapshot.destServer(app)), 1);
-      if (labels !== undefined) labels.set(labelValues(app, ids, appLabels), 1);
-      if (condition !== undefined) collectConditions(condition, app, ids);
+      out.info.push({ labels: infoLabels(app, ids, snapshot.destServer(app)), value: 1 });
+      if (appLabels.length > 0) out.labels.push({ labels: labelValues(app, ids, appLabels), value: 1 });
+      if (conditions.size > 0) out.conditions.push(...conditionSamples(app, ids, conditions));
     }
-  }
-
-  function collectConditions(gauge: Gauge, app: AppView, ids: Record<string, string>): void {
-    const counts = new Map<string, number>();
-    for (const c of app.status?.conditions ?? [])
-      if (conditions.has(c.type)) counts.set(c.type, (counts.get(c.type) ?? 0) + 1);
-    for (const [type, count] of counts) gauge.set({ ...ids, condition: type }, count);
+    return out;
   }
 
   return {
@@ -220,6 +199,13 @@ function labelValues(
   const values: Record<string, string> = { ...ids };
   for (const key of keys) values[promLabelName(key)] = app.metadata.labels?.[key] ?? '';
   return values;
+}
+
+function conditionSamples(app: AppView, ids: Record<string, string>, wanted: ReadonlySet<string>): Sample[] {
+  const counts = new Map<string, number>();
+  for (const c of app.status?.conditions ?? [])
+    if (wanted.has(c.type)) counts.set(c.type, (counts.get(c.type) ?? 0) + 1);
+  return [...counts].map(([type, count]) => ({ labels: { ...ids, condition: type }, value: count }));
 }
 
 function identity(app: AppView): { namespace: string; name: string; project: string } {

@@ -119,6 +119,7 @@ describe('spans', () => {
       log: silentLogger,
     });
     const webhook = routes.find((r) => r.path === '/api/webhook')!;
+    const handle = (req: never, res: never): Promise<void> => webhook.handle(req, res);
     const body = JSON.stringify({
       ref: 'refs/heads/main',
       repository: {
@@ -129,7 +130,7 @@ describe('spans', () => {
     });
     const signature = `sha256=${createHmac('sha256', 'hook-secret').update(body).digest('hex')}`;
     const answer = await callRoute(
-      webhook.handle,
+      handle,
       { 'x-github-event': 'push', 'x-hub-signature-256': signature },
       body,
     );
