@@ -34,7 +34,8 @@ describe('metrics through a real Prometheus', () => {
 
   before(async () => {
     const h = harness();
-    for (const spoke of h.clusters.slice(1)) await registerSpoke(h.hub, spoke);
+    for (const spoke of h.clusters.slice(1))
+      await registerSpoke(h.hub, spoke, { labels: { observed: 'yes' } });
     repo = await createGitRepo({ branches: { main: { 'app/cm.yaml': CM } } });
     listen = `127.0.0.1:${await freePort()}`;
     controller = spawn(
@@ -66,7 +67,7 @@ describe('metrics through a real Prometheus', () => {
       kind: 'ApplicationSet',
       metadata: { name: 'observed', namespace: 'argocd' },
       spec: {
-        generators: [{ clusters: {} }],
+        generators: [{ clusters: { selector: { matchLabels: { observed: 'yes' } } } }],
         template: {
           metadata: { name: 'observed-{{name}}' },
           spec: {
@@ -129,10 +130,10 @@ describe('metrics through a real Prometheus', () => {
     assert.equal(notSynced[0]!.metric['name'], 'unreachable-repo');
 
     const succeeded = await series('argocd_app_sync_total{phase="Succeeded"}', (n) => n === 2, 'two syncs');
-    assert.deepEqual(succeeded.map((s) => s.metric['dest_server']).sort(), [
-      harness().cluster('spoke-a').server,
-      harness().cluster('spoke-b').server,
-    ]);
+    assert.deepEqual(
+      succeeded.map((s) => s.metric['dest_server']).sort(),
+      [harness().cluster('spoke-a').server, harness().cluster('spoke-b').server].sort(),
+    );
     // The failed-sync rate Argo users alert on is a valid query; nothing failed here.
     assert.deepEqual(await prometheus.query('rate(argocd_app_sync_total{phase="Failed"}[5m])'), []);
 
