@@ -15,6 +15,7 @@ import { SpokesError, locate } from './errors.ts';
 import { withExternalDefaults, type ExternalSources } from './external.ts';
 import { resolveEntry, runEntry, type GenerateEnv } from './generate.ts';
 import type { RepoSource } from './git/types.ts';
+import { inSpan, noopTracer, type Tracer } from './observability/tracing.ts';
 import type { Params } from './params.ts';
 import { applyTemplatePatch } from './template/patch.ts';
 import { createRenderer, type Builder, type Renderer } from './template/render.ts';
@@ -27,6 +28,8 @@ export interface ExpandContext extends ExternalSources {
   readonly registry?: GeneratorRegistry;
   /** Called with each generator's run time (metrics). */
   readonly observeGenerator?: (generator: string, seconds: number) => void;
+  /** Spans per generator and template rendering (the no-op tracer when omitted). */
+  readonly tracer?: Tracer;
 }
 
 const defaultRegistry = createRegistry();
@@ -60,6 +63,7 @@ async function expandUnlocated(
     repos: ctx.repos,
     external: withExternalDefaults(ctx),
     ...(ctx.observeGenerator ? { observeGenerator: ctx.observeGenerator } : {}),
+    ...(ctx.tracer ? { tracer: ctx.tracer } : {}),
   };
   const render = renderApplication(appSet, namespace, renderer);
   const apps: Application[] = [];
@@ -68,8 +72,12 @@ async function expandUnlocated(
     const params = await runEntry(entry, env);
     const template =
       entry.template === undefined ? spec.template : fillEmptyFrom(entry.template, spec.template);
-    const build = renderer.compile(template as ApplicationSetTemplate, 'spec.template');
-    for (const p of params) apps.push(render(template as ApplicationSetTemplate, build, p));
+    const attributes = { 'spokes.generator.path': entry.path, 'spokes.template.applications': params.length };
+    await inSpan(ctx.tracer ?? noopTracer, 'spokes.template', { attributes }, () => {
+      const build = renderer.compile(template as ApplicationSetTemplate, 'spec.template');
+      for (const p of params) apps.push(render(template as ApplicationSetTemplate, build, p));
+      return Promise.resolve();
+    });
   }
   rejectDuplicateNames(apps, appSet.metadata.name);
   return apps;

@@ -14,6 +14,7 @@ import { createRenderer, type Renderer } from './template/render.ts';
 import type { ClusterSource } from './clusters/types.ts';
 import type { ExternalSources } from './external.ts';
 import type { RepoSource } from './git/types.ts';
+import { inSpan, noopTracer, type Tracer } from './observability/tracing.ts';
 
 export interface GenerateEnv {
   readonly appSet: { readonly name: string; readonly namespace: string };
@@ -23,6 +24,7 @@ export interface GenerateEnv {
   readonly repos: RepoSource;
   readonly external: Required<ExternalSources>;
   readonly observeGenerator?: (generator: string, seconds: number) => void;
+  readonly tracer?: Tracer;
 }
 
 /** A generator entry, resolved: which generator, its raw spec, its own template and selector. */
@@ -89,7 +91,12 @@ export async function runEntry(entry: GeneratorEntry, env: GenerateEnv, parent?:
   let params: Params[];
   const started = performance.now();
   try {
-    params = await entry.generator.generate(spec, ctx);
+    const attributes = { 'spokes.generator.type': entry.generator.name, 'spokes.generator.path': entry.path };
+    params = await inSpan(env.tracer ?? noopTracer, 'spokes.generator', { attributes }, async (span) => {
+      const generated = await entry.generator.generate(spec, ctx);
+      span.setAttribute('spokes.generator.params', generated.length);
+      return generated;
+    });
   } catch (err) {
     throw locateGeneratorError(err, entry.path);
   } finally {

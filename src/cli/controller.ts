@@ -10,5 +10,7 @@ export async function runControllerCommand(args: readonly string[], io: CommandI
     io.stdout(controllerHelp);
     return EXIT_OK;
   }
-  return runController(config, webhookSecretsFromEnv(), process.env['PATH'] ?? '');
+  // The OpenTelemetry SDK's standard variables (OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_*, ...).
+  const otelEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('OTEL_')));
+  return runController(config, webhookSecretsFromEnv(), process.env['PATH'] ?? '', otelEnv);
 }

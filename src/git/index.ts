@@ -7,6 +7,8 @@ export {
   DEFAULT_MAX_FILE_BYTES,
   defaultCacheDir,
   type CredentialSecrets,
+  type GitEvents,
+  type GitRequestType,
   type RepoSourceOptions,
 } from './options.ts';
 export type { ListTreeOptions, RepoRevision, RepoSource, TreeEntry } from './types.ts';

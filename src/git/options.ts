@@ -37,6 +37,16 @@ export interface RepoSourceOptions extends z.input<typeof settingsSchema> {
   readonly log?: Logger;
   /** The clock (tests). */
   readonly now?: () => number;
+  /** Told of every request to a remote (metrics, as Argo CD's git client event handlers). */
+  readonly events?: GitEvents;
+}
+
+/** Argo CD's git request types: `ls-remote` learns where refs point, `fetch` brings objects. */
+export type GitRequestType = 'ls-remote' | 'fetch';
+
+export interface GitEvents {
+  /** A request starts; the returned function is told when it ends, and for which revision it was made. */
+  onRequest(repo: string, type: GitRequestType): (end: { ok: boolean; revision: string }) => void;
 }
 
 export interface ResolvedSettings extends RepoCacheSettings {
@@ -45,7 +55,7 @@ export interface ResolvedSettings extends RepoCacheSettings {
 }
 
 export function parseSettings(options: RepoSourceOptions): ResolvedSettings {
-  const { localRepos: _l, credentials: _c, env: given, log: _g, now: _n, ...settings } = options;
+  const { localRepos: _l, credentials: _c, env: given, log: _g, now: _n, events: _e, ...settings } = options;
   const parsed = settingsSchema.parse(settings);
   // git needs PATH and HOME; the caller's environment is passed on (minus GIT_*, see runner.ts).
   const env = given ?? process.env;

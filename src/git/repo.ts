@@ -13,6 +13,7 @@ import { GitCommandError, type GitRunner } from './runner.ts';
 import { resolveFile } from './safe-path.ts';
 import { lsTreeArgs, parseLsTree, Tree } from './tree.ts';
 import type { TreeEntry } from './types.ts';
+import type { GitEvents } from './options.ts';
 
 export interface RepoSettings {
   readonly runner: GitRunner;
@@ -21,6 +22,7 @@ export interface RepoSettings {
   readonly minRefreshMs: number;
   readonly maxFileBytes: number;
   readonly now: () => number;
+  readonly events?: GitEvents;
 }
 
 export interface RepoInit {
@@ -31,6 +33,8 @@ export interface RepoInit {
   readonly update?: (force: boolean) => Promise<void>;
   /** A folder of the repository that stands as its root (a `--repo` path inside a repository). */
   readonly root?: string;
+  /** The repository's URL as metrics and spans name it (no credentials). */
+  readonly label: string;
 }
 
 const TREE_CACHE_SIZE = 8;
@@ -64,7 +68,7 @@ export class Repo {
 
   /** The commit a revision names, or undefined. */
   async resolve(revision: string): Promise<string | undefined> {
-    const refs = await this.#freshRefs();
+    const refs = await this.#freshRefs(revision);
     const named = resolveRef(refs, revision, this.#init.head);
     if (named !== undefined || !looksLikeSHA(revision)) return named;
     const key = revision.toLowerCase();
@@ -121,7 +125,7 @@ export class Repo {
     return object.data;
   }
 
-  #freshRefs(): Promise<Refs> {
+  #freshRefs(revision: string): Promise<Refs> {
     if (this.#syncing !== undefined) return this.#syncing;
     const age = this.#settings.now() - this.#syncedAt;
     if (this.#refs !== undefined && !this.#stale && age < this.#settings.minRefreshMs) {
@@ -129,7 +133,7 @@ export class Repo {
     }
     const force = this.#stale;
     this.#stale = false;
-    this.#syncing = this.#settings.limit(() => this.#sync(force));
+    this.#syncing = this.#settings.limit(() => this.#sync(force, revision));
     void this.#syncing.then(
       () => (this.#syncing = undefined),
       () => (this.#syncing = undefined),
@@ -137,19 +141,40 @@ export class Repo {
     return this.#syncing;
   }
 
-  async #sync(force: boolean): Promise<Refs> {
-    await this.#init.update?.(force);
-    let output = '';
+  /** Learns where the refs point (Argo's ls-remote), fetching first for a mirror (Argo's fetch). */
+  async #sync(force: boolean, revision: string): Promise<Refs> {
+    const events = this.#settings.events;
+    const lsRemote = events?.onRequest(this.#init.label, 'ls-remote');
     try {
-      output = await this.#settings.runner.run(this.#init.gitDir, SHOW_REFS_ARGS);
+      if (this.#init.update !== undefined) {
+        const fetch = events?.onRequest(this.#init.label, 'fetch');
+        await this.#init.update(force).then(
+          () => fetch?.({ ok: true, revision }),
+          (err: unknown) => {
+            fetch?.({ ok: false, revision });
+            throw err;
+          },
+        );
+      }
+      const refs = parseRefs(await this.#showRefs());
+      this.#refs = refs;
+      this.#syncedAt = this.#settings.now();
+      lsRemote?.({ ok: true, revision });
+      return refs;
+    } catch (err) {
+      lsRemote?.({ ok: false, revision });
+      throw err;
+    }
+  }
+
+  async #showRefs(): Promise<string> {
+    try {
+      return await this.#settings.runner.run(this.#init.gitDir, SHOW_REFS_ARGS);
     } catch (err) {
       // show-ref exits 1, silently, when there are no refs at all.
       if (!(err instanceof GitCommandError) || err.stderr.trim() !== '') throw err;
+      return '';
     }
-    const refs = parseRefs(output);
-    this.#refs = refs;
-    this.#syncedAt = this.#settings.now();
-    return refs;
   }
 
   async #revParse(sha: string): Promise<string | undefined> {

@@ -44,6 +44,7 @@ export function createRepoSource(options: RepoSourceOptions = {}): GitRepoSource
     minRefreshMs: settings.minRefreshSeconds * 1000,
     maxFileBytes: settings.maxFileBytes,
     now: options.now ?? Date.now,
+    ...(options.events ? { events: options.events } : {}),
   };
   const context: SourceContext = {
     options,
@@ -61,7 +62,10 @@ export function createRepoSource(options: RepoSourceOptions = {}): GitRepoSource
     let repo = repos.get(key);
     if (repo === undefined) {
       const path = local.get(key);
-      repo = path === undefined ? Promise.resolve(mirrorRepo(repoURL, context)) : localRepo(path, context);
+      repo =
+        path === undefined
+          ? Promise.resolve(mirrorRepo(repoURL, context))
+          : localRepo(repoURL, path, context);
       repos.set(key, repo);
       repo.catch(() => repos.get(key) === repo && repos.delete(key));
     }
@@ -121,7 +125,7 @@ interface SourceContext {
  * folder inside a repository (`--repo URL=examples/fleet`): that folder is then the repository's
  * root, as if it had been pushed on its own, and nothing above it can be read.
  */
-async function localRepo(path: string, context: SourceContext): Promise<Repo> {
+async function localRepo(repoURL: string, path: string, context: SourceContext): Promise<Repo> {
   const dir = resolvePath(path);
   const notARepo = (err: unknown): SpokesError =>
     new SpokesError('RepoNotFound', `${dir} is not a git repository or a folder in one (given with --repo)`, {
@@ -138,7 +142,10 @@ async function localRepo(path: string, context: SourceContext): Promise<Repo> {
       })
   ).split('\n');
   const root = prefix.trim().replace(/\/$/, '');
-  return new Repo({ gitDir: gitDir.trim(), head: 'HEAD', ...(root ? { root } : {}) }, context.repoSettings);
+  return new Repo(
+    { gitDir: gitDir.trim(), head: 'HEAD', label: repoLabelOf(repoURL), ...(root ? { root } : {}) },
+    context.repoSettings,
+  );
 }
 
 /** A remote repository, through a bare mirror in the cache folder. */
@@ -167,7 +174,15 @@ function mirrorRepo(repoURL: string, context: SourceContext): Repo {
       await auth.cleanup();
     }
   };
-  return new Repo({ gitDir: dir, head: MIRROR_HEAD, update }, context.repoSettings);
+  return new Repo(
+    { gitDir: dir, head: MIRROR_HEAD, update, label: repoLabelOf(repoURL) },
+    context.repoSettings,
+  );
+}
+
+/** The repository as Argo CD's metrics name it (NormalizeGitURL), credentials removed. */
+function repoLabelOf(repoURL: string): string {
+  return normalizeRepoURL(splitURLCredentials(repoURL).url);
 }
 
 function fromURL(split: ReturnType<typeof splitURLCredentials>): RepoCredentials | undefined {

@@ -15,10 +15,12 @@ import { Informer } from '../kube/informer.ts';
 import { APPLICATION_SETS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 import type { HubMetrics } from './metrics.ts';
+import type { AppSetMetrics } from '../observability/appset-metrics.ts';
+import { Causes, inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import { controllerOf, type LiveApplication } from './plan.ts';
-import { WorkQueue } from '../kube/workqueue.ts';
-import { reconcileApplicationSet, type LiveApplicationSet } from './reconciler.ts';
+import { WorkQueue, type WorkResult } from '../kube/workqueue.ts';
+import { reconcileApplicationSet, type LiveApplicationSet, type ReconcilerOptions } from './reconciler.ts';
 import { informerClusterSource } from './sources.ts';
 import { pushMatchKey } from '../git/url.ts';
 import { gitRepoURLs, pullRequestSpecs, usesGenerator } from './triggers.ts';
@@ -50,6 +52,10 @@ export interface ControllerOptions {
   readonly metrics?: HubMetrics;
   /** The shards this replica holds: it reconciles and writes only their ApplicationSets (default all). */
   readonly ownership?: ShardOwnership;
+  /** Argo CD's ApplicationSet metrics. */
+  readonly appSetMetrics?: AppSetMetrics;
+  /** Spans of every reconcile (the no-op tracer when tracing is off). */
+  readonly tracer?: Tracer;
   /** SCM provider calls: the shared HTTP cache (made here when not given) and Argo CD's switches. */
   readonly scm?: {
     readonly http?: ScmHttp;
@@ -83,6 +89,8 @@ export class HubController {
   readonly #ownership: ShardOwnership;
   #unsubscribe: () => void = () => undefined;
   #ready = false;
+  /** The webhook pushes that queued each ApplicationSet, for its next reconcile's trace. */
+  readonly #causes = new Causes();
 
   constructor(options: ControllerOptions) {
     this.#options = options;
@@ -134,28 +142,51 @@ export class HubController {
       },
     };
     const writerFor = fencedWriters(client, log, options);
+    this.#collectMetrics();
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
       // Keys come in from the informers' first lists; none runs before every cache is synced.
       paused: true,
-      handler: async (key) => {
-        options.metrics?.setQueueDepth(this.#queue.depth);
+      handler: (key) => {
         const shard = this.#shardOfKey(key);
-        if (!this.#ownership.holds(shard)) return {};
-        return reconcileApplicationSet(key, {
-          view,
-          writer: writerFor(key, shard),
-          registry,
-          policy: options.policy,
-          log,
-          defaultRequeueSeconds: options.defaultRequeueSeconds,
-          ...(options.metrics ? { observe: (outcome) => options.metrics?.observeReconcile(outcome) } : {}),
-        });
+        if (!this.#ownership.holds(shard)) return Promise.resolve({});
+        return this.#reconcile(key, { view, writer: writerFor(key, shard), registry });
       },
       onError: (key, err, retryInMs) =>
         log.warn('reconcile failed; will retry', { appset: key, error: err, retryInMs }),
     });
     this.#wireTriggers();
+  }
+
+  #reconcile(
+    key: string,
+    parts: Pick<ReconcilerOptions, 'view' | 'writer' | 'registry'>,
+  ): Promise<WorkResult> {
+    const options = this.#options;
+    const tracer = options.tracer ?? noopTracer;
+    options.metrics?.setQueueDepth(this.#queue.depth);
+    const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+    const attributes = { 'spokes.appset.namespace': namespace, 'spokes.appset.name': name };
+    const causes = this.#causes.take(key);
+    return inSpan(tracer, 'spokes.appset.reconcile', { attributes, causes, root: true }, () =>
+      reconcileApplicationSet(key, {
+        ...parts,
+        tracer,
+        policy: options.policy,
+        log: options.log,
+        defaultRequeueSeconds: options.defaultRequeueSeconds,
+        observe: (outcome) => {
+          options.metrics?.observeReconcile(outcome);
+          options.appSetMetrics?.observeReconcile(namespace, name, outcome.seconds);
+        },
+      }),
+    );
+  }
+
+  #collectMetrics(): void {
+    this.#options.appSetMetrics?.collectFrom(() =>
+      this.#appSets.list().filter((set) => this.#allowed(set.metadata.namespace ?? '')),
+    );
   }
 
   /** Starts the informers and queues every ApplicationSet once the caches are filled. */
@@ -225,6 +256,7 @@ export class HubController {
       const urls = gitRepoURLs(appSet.spec).filter((url) => pushed.has(pushMatchKey(url)));
       for (const url of urls) this.#repos.refresh(url);
       if (urls.length === 0 && !usesGenerator(appSet.spec, 'plugin')) continue;
+      this.#causes.add(objectKey(appSet));
       this.#enqueue(appSet);
       queued++;
     }

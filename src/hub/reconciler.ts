@@ -36,6 +36,7 @@ import {
   type LiveApplication,
 } from './plan.ts';
 import type { WorkResult } from '../kube/workqueue.ts';
+import { inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 
 export interface ApplicationSetStatus {
   conditions?: Condition[];
@@ -84,6 +85,7 @@ export interface ReconcilerOptions {
   readonly defaultRequeueSeconds: number;
   readonly now?: () => Date;
   readonly observe?: (result: ReconcileOutcome) => void;
+  readonly tracer?: Tracer;
 }
 
 export interface ReconcileOutcome {
@@ -171,6 +173,7 @@ async function generate(step: Step): Promise<{ appSet: ApplicationSet; desired: 
       repos: options.view.repos,
       registry: options.registry,
       ...options.view.external,
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     };
     return { appSet, desired: (await expand(appSet, ctx)).map(normalizeForHub) };
   } catch (err) {
@@ -217,7 +220,20 @@ const WRITE_CONCURRENCY = 8;
 /** Carries the actions out, a few at a time; the first failure (in plan order) becomes the conditions, the rest go on. */
 async function applyActions(actions: readonly Action[], step: Step): Promise<Condition[] | undefined> {
   const limit = pLimit(WRITE_CONCURRENCY);
-  const failures = await Promise.all(actions.map((action) => limit(() => applyAction(action, step))));
+  const failures = await Promise.all(
+    actions.map((action) =>
+      limit(() =>
+        action.kind === 'conflict'
+          ? applyAction(action, step)
+          : inSpan(
+              step.options.tracer ?? noopTracer,
+              'spokes.hub.write',
+              { attributes: writeAttributes(action) },
+              () => applyAction(action, step),
+            ),
+      ),
+    ),
+  );
   return failures.find((failure) => failure !== undefined);
 }
 
@@ -247,6 +263,14 @@ async function applyAction(action: Action, step: Step): Promise<Condition[] | un
     options.writer.event(appSet, 'Warning', ERROR_REASONS[action.kind], message);
     return errorConditions(ERROR_REASONS[action.kind], message, true);
   }
+}
+
+function writeAttributes(action: Exclude<Action, { kind: 'conflict' }>): Record<string, string> {
+  return {
+    'spokes.hub.verb': action.kind,
+    'argocd.app.name': action.app.metadata.name,
+    'argocd.app.namespace': action.app.metadata.namespace ?? '',
+  };
 }
 
 function writeAction(action: Exclude<Action, { kind: 'conflict' }>, writer: HubWriter): Promise<void> {

@@ -82,6 +82,11 @@ export class Informer<T extends KubeObject> {
     return [...this.#store.values()];
   }
 
+  /** How many objects are held. */
+  get size(): number {
+    return this.#store.size;
+  }
+
   get(namespace: string | undefined, name: string): T | undefined {
     return this.#store.get(namespace ? `${namespace}/${name}` : name);
   }

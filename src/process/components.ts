@@ -7,6 +7,10 @@ import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
+import { createAppMetrics } from '../observability/app-metrics.ts';
+import { createAppSetMetrics } from '../observability/appset-metrics.ts';
+import { createClusterMetrics } from '../observability/cluster-metrics.ts';
+import type { Tracer } from '../observability/tracing.ts';
 import { NotificationsController } from '../notifications/controller.ts';
 import { createNotificationsMetrics } from '../notifications/metrics.ts';
 import { SyncController } from '../sync/controller.ts';
@@ -21,6 +25,8 @@ export interface Shared {
   readonly repos: GitRepoSource;
   readonly charts: ChartSource;
   readonly metrics: Registry;
+  /** The no-op tracer when tracing is off. */
+  readonly tracer: Tracer;
   readonly log: Logger;
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
   readonly toolSearchPath: string;
@@ -55,6 +61,8 @@ export function buildComponents(shared: Shared): BuiltComponents {
         log,
         metrics: createHubMetrics(shared.metrics),
         ...(shared.ownership ? { ownership: shared.ownership } : {}),
+        appSetMetrics: createAppSetMetrics(shared.metrics),
+        tracer: shared.tracer,
         scm: {
           cacheSeconds: config['scm-cache-seconds'],
           enabled: config['enable-scm-providers'] === 'true',
@@ -77,6 +85,14 @@ export function buildComponents(shared: Shared): BuiltComponents {
         ...(shared.ownership ? { ownership: shared.ownership } : {}),
         ...(shared.userAgent ? { userAgent: shared.userAgent } : {}),
         log: log.child({ component: 'sync' }),
+        metrics: {
+          apps: createAppMetrics(shared.metrics, {
+            appLabels: config['metrics-application-labels'],
+            appConditions: config['metrics-application-conditions'],
+          }),
+          clusters: createClusterMetrics(shared.metrics),
+        },
+        tracer: shared.tracer,
       })
     : undefined;
   const notifications = config.components.includes('notifications')

@@ -131,11 +131,55 @@ export const controllerFlags: FlagSpecs = {
     type: 'string',
     help: 'true or false (default): accept only SCM token Secrets labelled argocd.argoproj.io/secret-type: scm-creds',
   },
+  'metrics-application-labels': {
+    type: 'string',
+    multiple: true,
+    help: 'Application labels exported as argocd_app_labels (repeatable or comma-separated; default none: off)',
+  },
+  'metrics-application-conditions': {
+    type: 'string',
+    multiple: true,
+    help: 'Application condition types exported as argocd_app_condition, e.g. OrphanedResourceWarning (default none: off)',
+  },
+  'otlp-address': {
+    type: 'string',
+    help: 'OpenTelemetry collector address (host:4317, OTLP/gRPC) to send traces to (default: off, or OTEL_EXPORTER_OTLP_ENDPOINT)',
+  },
+  'otlp-insecure': {
+    type: 'string',
+    help: 'true (default) or false: plain-text gRPC to the collector rather than TLS',
+  },
+  'otlp-headers': {
+    type: 'string',
+    multiple: true,
+    help: 'key=value headers sent with every trace export (repeatable or comma-separated)',
+  },
+  'otlp-attrs': {
+    type: 'string',
+    multiple: true,
+    help: 'key:value resource attributes added to every span (repeatable or comma-separated)',
+  },
+  'otlp-sample-ratio': {
+    type: 'string',
+    help: 'share of new traces kept, 0 to 1 (default 1); ParentBased(TraceIDRatio)',
+  },
 };
 
 const COMPONENTS = ['appsets', 'sync', 'notifications'] as const;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A repeatable flag whose values may also be comma-separated. */
+const commaList = () =>
+  z
+    .array(z.string())
+    .default([])
+    .transform((list) =>
+      list
+        .flatMap((item) => item.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    );
 
 export const controllerConfigSchema = z.strictObject({
   kubeconfig: z.string().optional(),
@@ -197,6 +241,13 @@ export const controllerConfigSchema = z.strictObject({
         .filter((s) => s !== ''),
     ),
   'token-ref-strict-mode': z.enum(['true', 'false']).default('false'),
+  'metrics-application-labels': commaList(),
+  'metrics-application-conditions': commaList(),
+  'otlp-address': z.string().default(''),
+  'otlp-insecure': z.enum(['true', 'false']).default('true'),
+  'otlp-headers': commaList(),
+  'otlp-attrs': commaList(),
+  'otlp-sample-ratio': z.coerce.number().min(0).max(1).default(1),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
@@ -210,6 +261,11 @@ self-heal, waves and hooks, status); notifications sends what argocd-notificatio
 All run unless --components says otherwise. Stops gracefully on
 SIGTERM. Webhook secrets come from SPOKES_WEBHOOK_GITHUB_SECRET, SPOKES_WEBHOOK_GITLAB_SECRET,
 SPOKES_WEBHOOK_GITEA_SECRET, SPOKES_WEBHOOK_BITBUCKET_SERVER_SECRET and SPOKES_WEBHOOK_BITBUCKET_UUID.
+
+Observability (docs/observability.md): /metrics serves Argo CD's metric names (argocd_app_info,
+argocd_app_sync_total, argocd_app_reconcile, argocd_cluster_*, argocd_appset_*, argocd_git_*) next
+to spokes_* ones. Traces go over OTLP/gRPC when --otlp-address (or OTEL_EXPORTER_OTLP_ENDPOINT) is
+set; the standard OTEL_* variables (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, ...) apply.
 
 Options:
 ${flagsHelp(controllerFlags)}

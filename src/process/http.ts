@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
+import { inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
+import { displayURL } from '../git/url.ts';
 import { handleWebhook, type WebhookSecrets } from '../webhook/push.ts';
 import type { PullRequestEvent } from '../webhook/pull-request.ts';
 import type { Route } from './component.ts';
@@ -13,6 +15,8 @@ import type { Route } from './component.ts';
 export interface ProcessRoutesOptions {
   readonly ready: () => boolean;
   readonly metrics: Registry;
+  /** A verified push starts a trace; the reconciles it queues join it. */
+  readonly tracer?: Tracer;
   readonly webhookSecrets: WebhookSecrets;
   /** A verified push: returns how many objects were queued. */
   readonly onPush: (repoURLs: readonly string[]) => number;
@@ -77,7 +81,20 @@ async function receivePush(
     options.log.info('pull request event received', { provider, action: event.action, queued });
     return send(res, 200, `queued ${queued} object(s)\n`);
   }
-  const queued = options.onPush(result.repoURLs);
+  const attributes = {
+    'spokes.webhook.provider': result.provider,
+    'spokes.git.repo_urls': result.repoURLs.map(displayURL).join(','),
+  };
+  const queued = await inSpan(
+    options.tracer ?? noopTracer,
+    'spokes.webhook.push',
+    { attributes, root: true },
+    (span) => {
+      const count = options.onPush(result.repoURLs);
+      span.setAttribute('spokes.queued', count);
+      return Promise.resolve(count);
+    },
+  );
   options.log.info('git push received', { provider: result.provider, repos: result.repoURLs, queued });
   return send(res, 200, `queued ${queued} object(s)\n`);
 }

@@ -10,9 +10,11 @@ import { createChartSource, parseChartRepoMappings } from '../charts/index.ts';
 import { createRepoSource } from '../git/index.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
 import { KubeClient } from '../kube/client.ts';
+import { createGitMetrics } from '../observability/git-metrics.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { registerShardMetrics } from './shard-metrics.ts';
+import { parsePairs, startTracing } from '../observability/otel.ts';
 import type { Component } from './component.ts';
 import { buildComponents } from './components.ts';
 import type { ControllerConfig } from './config.ts';
@@ -25,12 +27,25 @@ export async function runController(
   webhookSecrets: WebhookSecrets,
   /** Where kustomize and helm are looked up when no path flag names them (the PATH). */
   toolSearchPath = '',
+  /** The OTEL_* environment variables (OpenTelemetry's standard configuration). */
+  otelEnv: Readonly<Record<string, string | undefined>> = {},
 ): Promise<number> {
   const log = createLogger({ level: config['log-level'] });
   const userAgent = `spokes-controller/${config.identity}`;
   const hub = KubeClient.fromKubeconfig(config.kubeconfig, config.context, { userAgent });
   const metrics = createMetricsRegistry();
   const shards = shardOwnership(config, hub, log);
+  const tracing = await startTracing(
+    {
+      address: config['otlp-address'],
+      insecure: config['otlp-insecure'] === 'true',
+      headers: parsePairs(config['otlp-headers'], '=', '--otlp-headers'),
+      attributes: parsePairs(config['otlp-attrs'], ':', '--otlp-attrs'),
+      sampleRatio: config['otlp-sample-ratio'],
+    },
+    otelEnv,
+  );
+  const gitMetrics = createGitMetrics(metrics);
   // The repository cache is made before the components; its credentials come from them.
   const secrets: {
     from?: () => ReturnType<typeof built.repositorySecrets>;
@@ -41,6 +56,7 @@ export async function runController(
     ...(config['repo-cache-dir'] ? { cacheDir: config['repo-cache-dir'] } : {}),
     credentials: () => secrets.from?.() ?? [],
     log,
+    events: gitMetrics,
   });
   const charts = createChartSource({
     cacheDir: config['chart-cache-dir'],
@@ -58,6 +74,7 @@ export async function runController(
     repos,
     charts,
     metrics,
+    tracer: tracing.tracer,
     log,
     toolSearchPath,
     ownership: shards.ownership,
@@ -77,6 +94,7 @@ export async function runController(
       ...processRoutes({
         ready: () => group.ready && shards.ready(),
         metrics,
+        tracer: tracing.tracer,
         webhookSecrets,
         onPush: (urls) => group.onPush(urls),
         onPullRequest: (event) => group.onPullRequest(event),
@@ -103,6 +121,7 @@ export async function runController(
   repos.close();
   await charts.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await tracing.shutdown().catch((err: unknown) => log.warn('traces not all exported', { error: err }));
   log.info('stopped', { exitCode });
   return exitCode;
 }

@@ -27,6 +27,9 @@ import {
 } from '../kube/types.ts';
 import type { ChartSource } from '../charts/types.ts';
 import type { Logger } from '../log.ts';
+import type { AppMetrics, AppView } from '../observability/app-metrics.ts';
+import type { ClusterMetrics, ClusterView } from '../observability/cluster-metrics.ts';
+import { appAttributes, Causes, inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
 import { Destinations, normalizeServer, type ResolvedDestination } from './destinations.ts';
 import { DiffCache } from './diff.ts';
@@ -66,6 +69,10 @@ export interface SyncControllerOptions {
   /** Sent as User-Agent to the spokes. */
   readonly userAgent?: string;
   readonly log: Logger;
+  /** Argo CD's application and cluster metrics. */
+  readonly metrics?: { readonly apps: AppMetrics; readonly clusters: ClusterMetrics };
+  /** Spans of every reconcile (the no-op tracer when tracing is off). */
+  readonly tracer?: Tracer;
 }
 
 /** What a benchmark or test wants to know about the work done. */
@@ -105,6 +112,9 @@ export class SyncController {
   readonly #ownership: ShardOwnership;
   readonly #clusterShards: ClusterShards;
   #unsubscribe: () => void = () => undefined;
+  readonly #tracer: Tracer;
+  /** The webhook pushes that queued each Application, for its next reconcile's trace. */
+  readonly #causes = new Causes();
   #stopped = false;
   #ready = false;
 
@@ -144,7 +154,31 @@ export class SyncController {
       ...(options.charts ? { charts: options.charts } : {}),
       kustomizeSettings: () => this.#kustomizeSettings(),
     });
+    this.#tracer = options.tracer ?? noopTracer;
     this.#wireTriggers();
+    options.metrics?.apps.collectFrom(() => this.#appsForMetrics());
+    options.metrics?.clusters.collectFrom(() => this.#clustersForMetrics());
+  }
+
+  /** The Applications served, and how each one's destination server is named in metrics. */
+  #appsForMetrics(): { apps: readonly AppView[]; destServer: (app: AppView) => string } {
+    const byName = new Map(this.#clusters().map((c) => [c.name, normalizeServer(c.server)]));
+    return {
+      apps: this.#apps.list().filter((app) => this.#allowed(app.metadata.namespace ?? '')),
+      destServer: (app) => destServerOf(app as LiveApp, byName),
+    };
+  }
+
+  #clustersForMetrics(): ClusterView[] {
+    const names = new Map(this.#clusters().map((c) => [normalizeServer(c.server), c.name]));
+    return [...this.#caches.entries()].map(([server, cache]) => ({
+      server,
+      name: names.get(server) ?? '',
+      k8sVersion: cache.k8sVersion,
+      reachable: cache.reachable(),
+      apiResources: cache.types.length,
+      objects: cache.objectCount,
+    }));
   }
 
   async start(): Promise<void> {
@@ -232,6 +266,7 @@ export class SyncController {
     for (const app of this.#apps.list()) {
       const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
       if (!sources.some((s) => pushed.has(pushMatchKey(s.repoURL)))) continue;
+      this.#causes.add(objectKey(app));
       this.#enqueue(app);
       queued++;
     }
@@ -300,6 +335,9 @@ export class SyncController {
         onChange: (app) => this.#onLiveChange(app),
         // Every Application on the cluster reports the outage (or the recovery) at once.
         onReachability: () => this.#enqueueQueue(key),
+        ...(this.#options.metrics
+          ? { onEvent: (type) => this.#options.metrics?.clusters.countEvent(key, type.group, type.kind) }
+          : {}),
       },
     );
     this.#caches.set(key, cache);
@@ -361,34 +399,53 @@ export class SyncController {
   }
 
   async #reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
+    const causes = this.#causes.take(key);
     const app = await this.#freshApp(key);
     if (app === undefined || this.#stopped) return {};
     const shard = this.#clusterShards.ofDestination(app.spec?.destination ?? {});
     // Fencing: not ours (any more) means not a single write, here or on the spoke.
     if (!this.#ownership.holds(shard)) return {};
     this.stats.reconciles++;
+    const attributes = appAttributes(app);
+    return inSpan(this.#tracer, 'controller.Refresh', { attributes, causes, root: true }, () =>
+      this.#reconcileTraced(key, app, shard),
+    );
+  }
+
+  async #reconcileTraced(key: string, app: LiveApp, shard: number): Promise<{ requeueAfterMs?: number }> {
     const resyncMs = (this.#options.resyncSeconds ?? 180) * 1000;
-    return reconcileApp(app, {
-      hub: this.#options.ownership
-        ? this.#options.hub.guarded(fenceFor(this.#ownership, shard, `Application ${key}`))
-        : this.#options.hub,
-      controlNamespace: this.#options.namespace,
-      destinations: this.#destinations,
-      clusters: () => this.#clusters(),
-      project: (name) => this.#project(name),
-      renderer: this.#renderer,
-      cacheFor: (dest) => this.#cacheFor(dest),
-      diffCache: this.#diffCache,
-      lastApplied: this.#lastApplied,
-      log: this.#options.log.child({ app: key }),
-      waveTimeoutMs: (this.#options.waveTimeoutSeconds ?? 300) * 1000,
-      resyncMs,
-      onWritten: (written) => this.#written.set(key, Number(written.metadata.resourceVersion ?? 0)),
-      onOperation: (outcome: OperationOutcome) => {
-        this.stats.operations++;
-        this.stats.writes += outcome.writes;
-      },
-    });
+    const metrics = this.#options.metrics?.apps;
+    const started = performance.now();
+    const destServer = (): string =>
+      destServerOf(app, new Map(this.#clusters().map((c) => [c.name, normalizeServer(c.server)])));
+    try {
+      return await reconcileApp(app, {
+        hub: this.#options.ownership
+          ? this.#options.hub.guarded(fenceFor(this.#ownership, shard, `Application ${key}`))
+          : this.#options.hub,
+        controlNamespace: this.#options.namespace,
+        destinations: this.#destinations,
+        clusters: () => this.#clusters(),
+        project: (name) => this.#project(name),
+        renderer: this.#renderer,
+        cacheFor: (dest) => this.#cacheFor(dest),
+        diffCache: this.#diffCache,
+        lastApplied: this.#lastApplied,
+        log: this.#options.log.child({ app: key }),
+        waveTimeoutMs: (this.#options.waveTimeoutSeconds ?? 300) * 1000,
+        resyncMs,
+        tracer: this.#tracer,
+        onWritten: (written) => this.#written.set(key, Number(written.metadata.resourceVersion ?? 0)),
+        onOperation: (outcome: OperationOutcome, durationMs: number) => {
+          this.stats.operations++;
+          this.stats.writes += outcome.writes;
+          metrics?.countSync(app, destServer(), outcome.phase, durationMs / 1000);
+        },
+        ...(metrics ? { onK8sRequest: (request) => metrics.countK8sRequest(app, request) } : {}),
+      });
+    } finally {
+      metrics?.observeReconcile(app, destServer(), (performance.now() - started) / 1000);
+    }
   }
 
   /**
@@ -448,6 +505,13 @@ export class SyncController {
     this.#queueOf.delete(objectKey(app));
     this.#written.delete(objectKey(app));
   }
+}
+
+/** The destination's server (a named destination resolved through the cluster Secrets), normalized. */
+function destServerOf(app: LiveApp, serverByName: ReadonlyMap<string, string>): string {
+  const dest = app.spec?.destination ?? {};
+  if (dest.server) return normalizeServer(dest.server);
+  return serverByName.get(dest.name ?? '') ?? '';
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ClusterCacheEvents {
   readonly onChange: TrackedChange;
   /** The cluster stopped answering (some watch is failing) or answers again. */
   readonly onReachability?: (reachable: boolean) => void;
+  /** A watch event was processed (any object, tracked or not): `argocd_cluster_events_total`. */
+  readonly onEvent?: (type: ResourceType) => void;
 }
 
 /** How long a first list may take before the cluster counts as unreachable for this reconcile. */
@@ -49,6 +51,7 @@ export class ClusterCache {
 
   /** Starts watching these types (if not yet) and waits for their first lists. */
   async watch(types: readonly ResourceType[]): Promise<void> {
+    if (this.#informers.size === 0) this.#learnVersion();
     const waits = types.map((type) => this.#informerFor(type).synced);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -71,6 +74,16 @@ export class ClusterCache {
   reachable(types?: readonly ResourceType[]): boolean {
     const keys = types === undefined ? [...this.#informers.keys()] : types.map(typeKey);
     return keys.every((key) => this.#informers.get(key)?.informer.failing !== true);
+  }
+
+  /** The apiserver's version (gitVersion), learnt on the first watch; empty until then. */
+  k8sVersion = '';
+
+  /** How many objects the cache holds. */
+  get objectCount(): number {
+    let count = 0;
+    for (const { informer } of this.#informers.values()) count += informer.size;
+    return count;
   }
 
   /** The types watched so far. */
@@ -114,6 +127,7 @@ export class ClusterCache {
       objects.set(objectKeyOf(obj), obj);
     };
     const report = (obj: KubeObject, old?: KubeObject): void => {
+      this.#events.onEvent?.(type);
       for (const o of old === undefined ? [obj] : [obj, old]) {
         const app = trackingOf(o)?.app;
         if (app !== undefined) this.#events.onChange(app, o);
@@ -137,6 +151,13 @@ export class ClusterCache {
     this.#informers.set(key, { type, informer });
     informer.start();
     return informer;
+  }
+
+  #learnVersion(): void {
+    this.client.request<{ gitVersion?: string }>('GET', '/version').then(
+      (v) => (this.k8sVersion = v.gitVersion ?? ''),
+      () => undefined,
+    );
   }
 
   #reachabilityChanged(): void {

@@ -10,7 +10,9 @@
  *    failure the SyncFail hooks run.
  */
 import type { KubeClient } from '../kube/client.ts';
-import { isAlreadyExists } from '../kube/errors.ts';
+import { isAlreadyExists, KubeApiError } from '../kube/errors.ts';
+import type { K8sRequest } from '../observability/app-metrics.ts';
+import { inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 import { NAMESPACES, type KubeObject, type ResourceType } from '../kube/types.ts';
 import { ANNOTATION_HOOK_DELETE_POLICY, annotationValues, isHook } from './annotations.ts';
 import { groupOf, resourceHealth } from './health/index.ts';
@@ -73,6 +75,9 @@ export interface SyncRequest {
   readonly onProgress?: ProgressSink;
   /** The cluster's name for messages. */
   readonly clusterName: string;
+  /** Told of each write or dry run made to the spoke. */
+  readonly onRequest?: (request: K8sRequest) => void;
+  readonly tracer?: Tracer;
 }
 
 class OperationFailed extends Error {}
@@ -87,7 +92,12 @@ const POLL_MS = 100;
 
 export async function runSync(request: SyncRequest): Promise<OperationOutcome> {
   const run = new SyncRun(request);
-  return run.execute();
+  const attributes = { 'spokes.cluster.server': request.client.server };
+  return inSpan(request.tracer ?? noopTracer, 'sync.Sync', { attributes }, async (span) => {
+    const outcome = await run.execute();
+    span.setAttributes({ 'spokes.sync.phase': outcome.phase, 'spokes.sync.writes': outcome.writes });
+    return outcome;
+  });
 }
 
 class SyncRun {
@@ -115,7 +125,13 @@ class SyncRun {
       );
       if (last.length > 0) groups.push(last);
       // A wave's resources must be healthy before the next starts; after the last, only hooks are awaited.
-      for (const [i, group] of groups.entries()) await this.#runGroup(group, i < groups.length - 1);
+      for (const [i, group] of groups.entries()) {
+        const first = group[0]?.task;
+        const attributes = { 'spokes.sync.phase': first?.phase ?? '', 'spokes.sync.wave': first?.wave ?? 0 };
+        await inSpan(this.#tracer, 'sync.runTasks', { attributes }, () =>
+          this.#runGroup(group, i < groups.length - 1),
+        );
+      }
       const failedHook = this.#results.find((r) => r.hookPhase === 'Failed');
       if (failedHook !== undefined) throw new OperationFailed(failedHook.message);
       return this.#outcome('Succeeded', 'successfully synced (all tasks run)');
@@ -135,6 +151,42 @@ class SyncRun {
       applied: this.#applied,
       pruned: this.#pruned,
     };
+  }
+
+  get #tracer(): Tracer {
+    return this.#req.tracer ?? noopTracer;
+  }
+
+  /** One request to the spoke, in a span (Argo's sync.apply / sync.prune for real writes) and counted. */
+  async #request<T>(verb: string, obj: KubeObject, dryRun: boolean, work: () => Promise<T>): Promise<T> {
+    const report = (code: number): void =>
+      this.#req.onRequest?.({
+        server: this.#req.client.server,
+        verb,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace ?? '',
+        code,
+        dryRun,
+      });
+    const call = async (): Promise<T> => {
+      try {
+        const out = await work();
+        report(verb === 'Create' ? 201 : 200);
+        return out;
+      } catch (err) {
+        report(err instanceof KubeApiError ? err.status : 0);
+        throw err;
+      }
+    };
+    if (dryRun) return call();
+    const attributes = {
+      'argocd.resource.group': groupOf(obj.apiVersion),
+      'argocd.resource.kind': obj.kind,
+      'argocd.resource.namespace': obj.metadata.namespace ?? '',
+      'argocd.resource.name': obj.metadata.name ?? '',
+      'spokes.cluster.server': this.#req.client.server,
+    };
+    return inSpan(this.#tracer, verb === 'Delete' ? 'sync.prune' : 'sync.apply', { attributes }, call);
   }
 
   #pruneLast(obj: KubeObject): boolean {
@@ -200,7 +252,9 @@ class SyncRun {
         }
         try {
           if (isHook(obj) && (obj.metadata.name ?? '') === '') {
-            await this.#req.client.create(step.type, obj, { dryRun: true, fieldManager: FIELD_MANAGER });
+            await this.#request('Create', obj, true, () =>
+              this.#req.client.create(step.type, obj, { dryRun: true, fieldManager: FIELD_MANAGER }),
+            );
           } else if (!isHook(obj)) {
             await this.#applyObject(step.type, obj, true);
           }
@@ -247,16 +301,21 @@ class SyncRun {
     );
     if (errors.length > 0)
       throw new OperationFailed(`one or more objects failed to apply: ${errors.join('; ')}`);
-    await this.#waitHealthy(waitForResources ? applied : applied.filter((a) => isHook(a.step.task.obj)));
+    const awaited = waitForResources ? applied : applied.filter((a) => isHook(a.step.task.obj));
+    await inSpan(this.#tracer, 'spokes.health', { attributes: { 'spokes.resources': awaited.length } }, () =>
+      this.#waitHealthy(awaited),
+    );
   }
 
   async #applyObject(type: ResourceType, obj: KubeObject, dryRun: boolean): Promise<KubeObject> {
     if (!dryRun) this.#writes++;
-    return this.#req.client.patch<KubeObject>(
-      type,
-      { namespace: obj.metadata.namespace, name: obj.metadata.name },
-      obj,
-      { type: 'apply', fieldManager: FIELD_MANAGER, force: true, ...(dryRun ? { dryRun: true } : {}) },
+    return this.#request('Patch', obj, dryRun, () =>
+      this.#req.client.patch<KubeObject>(
+        type,
+        { namespace: obj.metadata.namespace, name: obj.metadata.name },
+        obj,
+        { type: 'apply', fieldManager: FIELD_MANAGER, force: true, ...(dryRun ? { dryRun: true } : {}) },
+      ),
     );
   }
 
@@ -274,10 +333,12 @@ class SyncRun {
       return;
     }
     this.#writes++;
-    await this.#req.client.delete(step.type, obj.metadata.namespace, obj.metadata.name, {
-      propagationPolicy: propagationPolicy(this.#req.syncOptions),
-      ...(obj.metadata.uid ? { preconditions: { uid: obj.metadata.uid } } : {}),
-    });
+    await this.#request('Delete', obj, false, () =>
+      this.#req.client.delete(step.type, obj.metadata.namespace, obj.metadata.name, {
+        propagationPolicy: propagationPolicy(this.#req.syncOptions),
+        ...(obj.metadata.uid ? { preconditions: { uid: obj.metadata.uid } } : {}),
+      }),
+    );
     this.#pruned.add(liveKey(obj));
     this.#results.push(this.#result(step, 'Pruned', 'pruned'));
   }
@@ -294,7 +355,9 @@ class SyncRun {
       return { type: step.type, obj: await this.#applyObject(step.type, obj, false) };
     }
     this.#writes++;
-    const created = await client.create(step.type, obj, { fieldManager: FIELD_MANAGER });
+    const created = await this.#request('Create', obj, false, () =>
+      client.create(step.type, obj, { fieldManager: FIELD_MANAGER }),
+    );
     return { type: step.type, obj: created };
   }
 

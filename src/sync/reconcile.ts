@@ -11,6 +11,8 @@ import { SpokesError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { APPLICATIONS, type KubeObject, type ResourceType } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
+import type { K8sRequest } from '../observability/app-metrics.ts';
+import { inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
 import { compareApp, resourceStatusEntry, type Comparison } from './compare.ts';
 import type { Destinations, ResolvedDestination } from './destinations.ts';
@@ -22,6 +24,7 @@ import { parseDurationMs } from './options.ts';
 import { ProgressWriter, type OperationProgress, type ProgressSink } from './progress.ts';
 import { checkProject, checkResources, DEFAULT_PROJECT } from './permissions.ts';
 import { renderSources, type Renderer } from '../render/index.ts';
+import { displayURL } from '../git/url.ts';
 import {
   deployedFields,
   joinedRevision,
@@ -85,6 +88,9 @@ export interface ReconcileDeps {
   readonly onOperation?: (outcome: OperationOutcome, durationMs: number) => void;
   /** The Application as our status write left it (the informer may take a moment to see it). */
   readonly onWritten?: (app: KubeObject) => void;
+  /** Each request a sync operation makes to the spoke (`argocd_app_k8s_request_total`). */
+  readonly onK8sRequest?: (request: K8sRequest) => void;
+  readonly tracer?: Tracer;
 }
 
 export interface ReconcileResult {
@@ -167,7 +173,18 @@ async function prepare(run: Run): Promise<Prepared> {
   const { app, deps } = run;
   const { project, dest, sources } = placement(run);
   const namespace = app.spec.destination.namespace ?? '';
-  const rendered = await renderAll(run, sources);
+  const rendered = await inSpan(tracerOf(deps), 'controller.GetRepoObjs', {}, (span) =>
+    renderAll(run, sources).then((r) => {
+      span.setAttributes({
+        'argocd.source.repo_url': sources.map((s) => displayURL(s.repoURL)).join(','),
+        'argocd.revision': sources.map((s) => s.targetRevision ?? 'HEAD').join(','),
+        'argocd.resolved_revision': r.revisions.join(','),
+        'spokes.render.tool': r.sourceType || 'Directory',
+        'spokes.render.objects': r.objects.length,
+      });
+      return r;
+    }),
+  );
   let targets: Target[];
   const repeated: string[] = [];
   try {
@@ -268,6 +285,23 @@ function uniqueTypes<T extends { group: string; version: string; plural: string 
 }
 
 function compareWith(
+  run: Run,
+  prepared: Prepared,
+  outcome?: Pick<OperationOutcome, 'applied' | 'pruned'>,
+): Promise<Comparison> {
+  return inSpan(tracerOf(run.deps), 'controller.CompareAppState', {}, async (span) => {
+    const comparison = await compareOnce(run, prepared, outcome);
+    span.setAttributes({
+      'spokes.sync.status': comparison.status,
+      'spokes.health.status': comparison.health.status,
+      'spokes.resources.out_of_sync': comparison.outOfSync.size,
+      'spokes.cluster.server': prepared.dest.server,
+    });
+    return comparison;
+  });
+}
+
+function compareOnce(
   run: Run,
   prepared: Prepared,
   outcome?: Pick<OperationOutcome, 'applied' | 'pruned'>,
@@ -377,8 +411,18 @@ async function operate(
     onError: (err) => deps.log.warn('could not write the operation progress', { error: err }),
   });
   let result: OperationOutcome;
+  const attributes = {
+    'spokes.sync.automated': !operation.manual,
+    'spokes.sync.prune': operation.prune,
+    'spokes.cluster.server': prepared.dest.server,
+    'argocd.resolved_revision': prepared.revision,
+  };
   try {
-    result = await runWithRetry(run, { prepared, comparison, operation }, progress.report);
+    result = await inSpan(tracerOf(deps), 'controller.SyncAppState', { attributes }, async (span) => {
+      const r = await runWithRetry(run, { prepared, comparison, operation }, progress.report);
+      span.setAttribute('spokes.sync.phase', r.phase);
+      return r;
+    });
   } finally {
     await progress.settle();
   }
@@ -421,6 +465,8 @@ async function runWithRetry(
       types: prepared.types,
       onProgress,
       clusterName: prepared.dest.name || prepared.dest.server,
+      tracer: tracerOf(deps),
+      ...(deps.onK8sRequest ? { onRequest: deps.onK8sRequest } : {}),
     });
     // A negative limit retries for ever, as in Argo CD.
     if (outcome.phase === 'Succeeded' || (limit >= 0 && attempt >= limit)) return outcome;
@@ -614,7 +660,9 @@ async function writeStatus(run: Run, status: AppStatus, clearOperation: boolean)
   const { app } = run;
   const clearRefresh = app.metadata.annotations?.[ANNOTATION_REFRESH] !== undefined;
   if (!clearOperation && !clearRefresh && !statusChanged(app.status ?? {}, status)) return;
-  await patchStatus(run, status, { clearOperation, clearRefresh });
+  await inSpan(tracerOf(run.deps), 'controller.persistAppStatus', {}, () =>
+    patchStatus(run, status, { clearOperation, clearRefresh }),
+  );
 }
 
 /** One JSON patch: the status, and optionally the finished `operation` and the refresh request. */
@@ -700,6 +748,10 @@ async function statusTypes(app: LiveApp, dest: ResolvedDestination) {
     }),
   );
   return uniqueTypes(types.flat());
+}
+
+function tracerOf(deps: ReconcileDeps): Tracer {
+  return deps.tracer ?? noopTracer;
 }
 
 function messageOf(err: unknown): string {
