@@ -37,6 +37,8 @@ export interface ControllerOptions {
   /** More namespaces whose ApplicationSets are served (globs or /regex/). */
   readonly appSetNamespaces: readonly string[];
   readonly policy: ApplicationsSyncPolicy;
+  /** RollingSync runs (the rollout component): generated Applications get automated sync turned off. */
+  readonly progressiveSyncs?: boolean;
   readonly concurrency: number;
   readonly defaultRequeueSeconds: number;
   /** The git repository cache (mirror folder, local repositories); credentials come from the hub's repository Secrets. */
@@ -138,6 +140,7 @@ export class HubController {
           writer,
           registry,
           policy: options.policy,
+          progressiveSyncs: options.progressiveSyncs ?? true,
           log,
           defaultRequeueSeconds: options.defaultRequeueSeconds,
           ...(options.metrics ? { observe: (outcome) => options.metrics?.observeReconcile(outcome) } : {}),

@@ -117,6 +117,10 @@ export const controllerFlags: FlagSpecs = {
     multiple: true,
     help: 'custom SCM API URLs generators may use (repeatable or comma-separated; default any)',
   },
+  'enable-progressive-syncs': {
+    type: 'string',
+    help: 'true (default) or false: run RollingSync strategies (progressive syncs); false updates every Application at once and says so in a condition',
+  },
   'token-ref-strict-mode': {
     type: 'string',
     help: 'true or false (default): accept only SCM token Secrets labelled argocd.argoproj.io/secret-type: scm-creds',
@@ -183,6 +187,7 @@ export const controllerConfigSchema = z.strictObject({
         .filter((s) => s !== ''),
     ),
   'token-ref-strict-mode': z.enum(['true', 'false']).default('false'),
+  'enable-progressive-syncs': z.enum(['true', 'false']).default('true'),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
