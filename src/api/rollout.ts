@@ -106,8 +106,8 @@ function readStep(value: unknown): RolloutStep {
     matchExpressions: expressions.map((e) => {
       const expr = (e ?? {}) as { key?: unknown; operator?: unknown; values?: unknown };
       return {
-        key: String(expr.key ?? ''),
-        operator: String(expr.operator ?? ''),
+        key: typeof expr.key === 'string' ? expr.key : '',
+        operator: typeof expr.operator === 'string' ? expr.operator : '',
         values: Array.isArray(expr.values) ? expr.values.map(String) : [],
       };
     }),
@@ -190,14 +190,16 @@ export function stepMatches(labels: Readonly<Record<string, string>>, step: Roll
  * `automated` block is kept (its prune and selfHeal still say what the template asks for) with
  * `enabled: false`, which both Argo's and Spokes' application controllers honour.
  */
-export function disableAutomatedSync<T extends { spec: { syncPolicy?: Record<string, unknown> } }>(app: T): T {
+export function disableAutomatedSync<T extends { spec: { syncPolicy?: Record<string, unknown> } }>(
+  app: T,
+): T {
   const automated = app.spec.syncPolicy?.['automated'];
   if (automated === undefined || automated === null) return app;
   return {
     ...app,
     spec: {
       ...app.spec,
-      syncPolicy: { ...app.spec.syncPolicy, automated: { ...(automated as object), enabled: false } },
+      syncPolicy: { ...app.spec.syncPolicy, automated: { ...automated, enabled: false } },
     },
   };
 }
@@ -226,7 +228,10 @@ export function resumedKeys(value: string | undefined): Set<string> {
  * The resume annotation that lets the rollout continue past every Application that stopped it
  * now; keys of Applications still at the acknowledged revisions are kept, others dropped.
  */
-export function resumeValue(entries: readonly ApplicationRolloutStatus[], previous: string | undefined): string {
+export function resumeValue(
+  entries: readonly ApplicationRolloutStatus[],
+  previous: string | undefined,
+): string {
   const current = new Set(entries.map(resumeKey));
   const kept = [...resumedKeys(previous)].filter((key) => current.has(key));
   const added = entries.filter(isStopped).map(resumeKey);
@@ -238,11 +243,7 @@ export function resumeValue(entries: readonly ApplicationRolloutStatus[], previo
  * Argo's `status.sync.comparedTo` records). A rollout sync names it in `operation.info`, so the
  * finished operation shows which spec it synced, with no clock involved.
  */
-export function specDigest(spec: {
-  source?: unknown;
-  sources?: unknown;
-  destination?: unknown;
-}): string {
+export function specDigest(spec: { source?: unknown; sources?: unknown; destination?: unknown }): string {
   const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : [spec.source];
   return createHash('sha256')
     .update(canonicalJson({ sources, destination: spec.destination }))

@@ -312,7 +312,9 @@ function resourceStatuses(apps: readonly LiveApplication[]): ResourceStatus[] {
 
 /** RollingSync asked for while progressive syncs are off: a condition says it is not active. */
 function rolloutWarning(appSet: ApplicationSet, options: ReconcilerOptions): Condition[] {
-  return options.progressiveSyncs === false && asksForRollingSync(appSet.spec) ? [progressiveSyncDisabled()] : [];
+  return options.progressiveSyncs === false && asksForRollingSync(appSet.spec)
+    ? [progressiveSyncDisabled()]
+    : [];
 }
 
 /** As Argo CD does before comparing, so the hub controller does not fight the application controller. */

@@ -27,7 +27,7 @@ import { APPLICATION_SETS, APPLICATIONS, objectKey, type KubeObject } from '../k
 import { WorkQueue, type WorkResult } from '../kube/workqueue.ts';
 import type { Logger } from '../log.ts';
 import { reverseDeletionStep } from './deletion.ts';
-import { computeRollout, type AppView, type RolloutCondition } from './state.ts';
+import { computeRollout, type AppView, type RolloutCondition, type RolloutResult } from './state.ts';
 
 export interface RolloutOptions {
   readonly hub: KubeClient;
@@ -152,6 +152,13 @@ export class RolloutController {
     // The status first: a sync is started only for an Application recorded as Pending.
     const wrote = await this.#writeStatus(appSet, result.entries, result.conditions, now);
     if (wrote === 'conflict') return { requeueAfterMs: 200 };
+    await this.#startSyncs(result, owned, log);
+    this.#forgetSeen(owned);
+    return result.requeueAfterMs === undefined ? {} : { requeueAfterMs: result.requeueAfterMs + 100 };
+  }
+
+  /** Writes each operation over the resourceVersion it was computed from: never twice for one state. */
+  async #startSyncs(result: RolloutResult, owned: readonly LiveApp[], log: Logger): Promise<void> {
     const byName = new Map(owned.map((app) => [app.metadata.name, app]));
     for (const sync of result.syncs) {
       const app = byName.get(sync.application)!;
@@ -171,18 +178,17 @@ export class RolloutController {
         });
       } catch (err) {
         if (!isConflict(err) && !isNotFound(err)) throw err;
-        log.debug('Application changed before its sync was written; trying again', { app: app.metadata.name });
+        log.debug('Application changed before its sync was written; trying again', {
+          app: app.metadata.name,
+        });
       }
     }
-    this.#forgetSeen(owned);
-    return result.requeueAfterMs === undefined ? {} : { requeueAfterMs: result.requeueAfterMs + 100 };
   }
 
   /** Drops in-flight marks the informer has moved past (a newer resourceVersion was seen). */
   #forgetSeen(owned: readonly LiveApp[]): void {
     const current = new Map(owned.map((app) => [objectKey(app), app.metadata.resourceVersion]));
-    for (const [key, version] of this.#inFlight)
-      if (current.get(key) !== version) this.#inFlight.delete(key);
+    for (const [key, version] of this.#inFlight) if (current.get(key) !== version) this.#inFlight.delete(key);
   }
 
   async #writeStatus(
@@ -218,12 +224,18 @@ export class RolloutController {
   async #clear(appSet: LiveAppSet): Promise<WorkResult> {
     const status = appSet.status ?? {};
     const conditions = (status.conditions ?? []).filter((c) => !ROLLOUT_CONDITIONS.has(c.type));
-    if ((status.applicationStatus ?? []).length === 0 && conditions.length === (status.conditions ?? []).length)
+    if (
+      (status.applicationStatus ?? []).length === 0 &&
+      conditions.length === (status.conditions ?? []).length
+    )
       return {};
     await this.#options.hub.patch(
       APPLICATION_SETS,
       { namespace: appSet.metadata.namespace, name: appSet.metadata.name },
-      { metadata: { resourceVersion: appSet.metadata.resourceVersion }, status: { applicationStatus: null, conditions } },
+      {
+        metadata: { resourceVersion: appSet.metadata.resourceVersion },
+        status: { applicationStatus: null, conditions },
+      },
       { type: 'merge', subresource: 'status', fieldManager: FIELD_MANAGER },
     );
     return {};
@@ -235,7 +247,9 @@ export class RolloutController {
     owned: readonly LiveApp[],
   ): Promise<WorkResult> {
     if (!(appSet.metadata.finalizers ?? []).includes(APPSET_FINALIZER)) return {};
-    const next = strategy?.reverseDeletion ? reverseDeletionStep(strategy, owned) : { done: true, remove: [] };
+    const next = strategy?.reverseDeletion
+      ? reverseDeletionStep(strategy, owned)
+      : { done: true, remove: [] };
     for (const app of next.remove) {
       this.#log.info('reverse deletion: deleting Application', { app: app.metadata.name, step: next.step });
       await this.#options.hub

@@ -57,7 +57,10 @@ function app(
   const base: AppView = {
     name,
     labels: { env },
-    spec: { ...SPEC, ...(opts.selfHeal ? { syncPolicy: { automated: { selfHeal: true, enabled: false } } } : {}) } as AppView['spec'],
+    spec: {
+      ...SPEC,
+      ...(opts.selfHeal ? { syncPolicy: { automated: { selfHeal: true, enabled: false } } } : {}),
+    } as AppView['spec'],
   };
   const marker = opts.lastSync?.marker === 'stale' ? rolloutMarker(base, ['r1']) : rolloutMarker(base, [rev]);
   const compared =
@@ -84,12 +87,23 @@ function app(
   };
 }
 
-function was(name: string, env: string, status: ApplicationRolloutStatus['status'], rev = 'r2', message = ''): ApplicationRolloutStatus {
+function was(
+  name: string,
+  env: string,
+  status: ApplicationRolloutStatus['status'],
+  rev = 'r2',
+  message = '',
+): ApplicationRolloutStatus {
   void env;
   return { application: name, status, step: '1', message, targetRevisions: [rev] };
 }
 
-function run(s: RolloutStrategy, previous: ApplicationRolloutStatus[], apps: AppView[], resumed: string[] = []) {
+function run(
+  s: RolloutStrategy,
+  previous: ApplicationRolloutStatus[],
+  apps: AppView[],
+  resumed: string[] = [],
+) {
   return computeRollout({ strategy: s, previous, apps, resumed: new Set(resumed), now: NOW });
 }
 
@@ -197,7 +211,10 @@ describe('step assignment and config conditions', () => {
   it('no RollingSync, AllAtOnce, or no steps: no strategy', () => {
     assert.equal(rollingSyncOf({ spec: {} }), undefined);
     assert.equal(rollingSyncOf({ spec: { strategy: { type: 'AllAtOnce' } } }), undefined);
-    assert.equal(rollingSyncOf({ spec: { strategy: { type: 'RollingSync', rollingSync: { steps: [] } } } }), undefined);
+    assert.equal(
+      rollingSyncOf({ spec: { strategy: { type: 'RollingSync', rollingSync: { steps: [] } } } }),
+      undefined,
+    );
   });
 });
 
@@ -211,9 +228,22 @@ describe('transitions', () => {
     stopped?: boolean;
     sync?: 'rollout' | 'selfHeal';
   }[] = [
-    { name: 'new, OutOfSync: Waiting → Pending, sync started', app: app('a', 'dev', 'outOfSync'), status: 'Pending', sync: 'rollout' },
-    { name: 'new, already Synced and Healthy: Healthy, no sync', app: app('a', 'dev', 'syncedHealthy'), status: 'Healthy' },
-    { name: 'new, Synced but Progressing: Progressing', app: app('a', 'dev', 'syncedProgressing'), status: 'Progressing' },
+    {
+      name: 'new, OutOfSync: Waiting → Pending, sync started',
+      app: app('a', 'dev', 'outOfSync'),
+      status: 'Pending',
+      sync: 'rollout',
+    },
+    {
+      name: 'new, already Synced and Healthy: Healthy, no sync',
+      app: app('a', 'dev', 'syncedHealthy'),
+      status: 'Healthy',
+    },
+    {
+      name: 'new, Synced but Progressing: Progressing',
+      app: app('a', 'dev', 'syncedProgressing'),
+      status: 'Progressing',
+    },
     {
       name: 'Pending, operation waiting: stays Pending, no second sync',
       previous: was('a', 'dev', 'Pending'),
@@ -276,7 +306,10 @@ describe('transitions', () => {
     {
       name: 'argo-cd#14687: Healthy, drift at the synced revision, selfHeal: healed',
       previous: was('a', 'dev', 'Healthy'),
-      app: app('a', 'dev', 'outOfSync', { selfHeal: true, lastSync: { marker: 'current', phase: 'Succeeded' } }),
+      app: app('a', 'dev', 'outOfSync', {
+        selfHeal: true,
+        lastSync: { marker: 'current', phase: 'Succeeded' },
+      }),
       status: 'Healthy',
       sync: 'selfHeal',
     },
@@ -311,14 +344,20 @@ describe('steps and maxUpdate', () => {
   it('step 2 waits until every Application of step 1 is Healthy', () => {
     const s = strategy('dev', 'prod');
     const first = run(s, [], [app('d', 'dev', 'outOfSync'), app('p', 'prod', 'outOfSync')]);
-    assert.deepEqual(first.syncs.map((x) => x.application), ['d']);
+    assert.deepEqual(
+      first.syncs.map((x) => x.application),
+      ['d'],
+    );
     assert.equal(first.entries.find((e) => e.application === 'p')!.status, 'Waiting');
     assert.equal(first.conditions[0]!.message, 'ApplicationSet is performing rollout of step 1');
     const second = run(s, first.entries, [
       app('d', 'dev', 'syncedHealthy', { lastSync: { marker: 'current', phase: 'Succeeded' } }),
       app('p', 'prod', 'outOfSync'),
     ]);
-    assert.deepEqual(second.syncs.map((x) => x.application), ['p']);
+    assert.deepEqual(
+      second.syncs.map((x) => x.application),
+      ['p'],
+    );
     const third = run(s, second.entries, [
       app('d', 'dev', 'syncedHealthy', { lastSync: { marker: 'current', phase: 'Succeeded' } }),
       app('p', 'prod', 'syncedHealthy', { lastSync: { marker: 'current', phase: 'Succeeded' } }),
@@ -341,16 +380,19 @@ describe('steps and maxUpdate', () => {
       const first = run(s, [], apps);
       assert.equal(first.syncs.length, expected);
       // Nothing finished yet: the next pass starts nothing more.
-      const again = run(s, first.entries, apps.map((a) => (first.syncs.some((x) => x.application === a.name) ? { ...a, operation: { sync: {} } } : a)));
+      const again = run(
+        s,
+        first.entries,
+        apps.map((a) =>
+          first.syncs.some((x) => x.application === a.name) ? { ...a, operation: { sync: {} } } : a,
+        ),
+      );
       assert.equal(again.syncs.length, 0);
     });
 
   it('a stopped rollout starts nothing until resumed past the stopped Application', () => {
     const s = strategy({ env: 'prod', maxUpdate: 1 });
-    const stopped = [
-      { ...was('a', 'prod', 'Progressing'), message: 'x' },
-      was('b', 'prod', 'Waiting'),
-    ];
+    const stopped = [{ ...was('a', 'prod', 'Progressing'), message: 'x' }, was('b', 'prod', 'Waiting')];
     const apps = [
       app('a', 'prod', 'syncedDegraded', { lastSync: { marker: 'current', phase: 'Succeeded' } }),
       app('b', 'prod', 'outOfSync'),
@@ -358,11 +400,17 @@ describe('steps and maxUpdate', () => {
     const halted = run(s, stopped, apps);
     assert.equal(halted.syncs.length, 0);
     assert.equal(halted.conditions[0]!.reason, 'ApplicationSetRolloutError');
-    assert.match(halted.conditions[0]!.message, /Rollout stopped at step 1: Application a at r2: it is Degraded/);
+    assert.match(
+      halted.conditions[0]!.message,
+      /Rollout stopped at step 1: Application a at r2: it is Degraded/,
+    );
     const annotation = resumeValue(halted.entries, undefined);
     assert.equal(annotation, resumeKey(halted.entries[0]!));
     const resumed = run(s, halted.entries, apps, [...annotation.split(';')]);
-    assert.deepEqual(resumed.syncs.map((x) => x.application), ['b']);
+    assert.deepEqual(
+      resumed.syncs.map((x) => x.application),
+      ['b'],
+    );
     assert.match(resumed.entries[0]!.message, /^Rollout resumed past: /);
   });
 
@@ -376,8 +424,17 @@ describe('steps and maxUpdate', () => {
     const soaking = run(s, previous, apps);
     assert.equal(soaking.syncs.length, 0);
     assert.equal(soaking.requeueAfterMs, 30_000);
-    const later = computeRollout({ strategy: s, previous, apps, resumed: new Set(), now: new Date('2026-01-01T00:00:31Z') });
-    assert.deepEqual(later.syncs.map((x) => x.application), ['p']);
+    const later = computeRollout({
+      strategy: s,
+      previous,
+      apps,
+      resumed: new Set(),
+      now: new Date('2026-01-01T00:00:31Z'),
+    });
+    assert.deepEqual(
+      later.syncs.map((x) => x.application),
+      ['p'],
+    );
   });
 });
 
@@ -411,6 +468,8 @@ describe('reverse deletion', () => {
   it('deletes the last step first, the next only when it is gone', () => {
     const s = strategy('dev', 'prod');
     const obj = (name: string, env: string, deleting = false) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
       metadata: { name, labels: { env }, ...(deleting ? { deletionTimestamp: 'x' } : {}) },
     });
     const first = reverseDeletionStep(s, [obj('d', 'dev'), obj('p', 'prod'), obj('x', 'none')]);

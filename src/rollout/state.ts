@@ -121,7 +121,7 @@ export function computeRollout(input: RolloutInput): RolloutResult {
   const at = input.now.toISOString().replace(/\.\d+Z$/, 'Z');
   const previous = new Map(input.previous.map((e) => [e.application, e]));
   const entries = apps.map((app) =>
-    advance(previous.get(app.name), app, assignment.stepOf.get(app.name), input.resumed, at),
+    advance(previous.get(app.name), app, assignment.stepOf.get(app.name), { resumed: input.resumed, at }),
   );
   const progress = promote(entries, assignment, input);
   const byName = new Map(apps.map((app) => [app.name, app]));
@@ -154,7 +154,12 @@ interface Issues {
 
 /** Each Application goes to the first step that selects it (as Argo); a second match is reported. */
 function assignSteps(strategy: RolloutStrategy, apps: readonly AppView[]): Assignment {
-  const issues: Issues = { invalidOperators: [], duplicates: new Map(), invalidMaxUpdates: [], emptySteps: [] };
+  const issues: Issues = {
+    invalidOperators: [],
+    duplicates: new Map(),
+    invalidMaxUpdates: [],
+    emptySteps: [],
+  };
   strategy.steps.forEach((step, index) => {
     for (const expr of step.matchExpressions)
       if (expr.operator !== 'In' && expr.operator !== 'NotIn')
@@ -221,8 +226,7 @@ function advance(
   previous: ApplicationRolloutStatus | undefined,
   app: AppView,
   stepIndex: number | undefined,
-  resumed: ReadonlySet<string>,
-  at: string,
+  { resumed, at }: { resumed: ReadonlySet<string>; at: string },
 ): ApplicationRolloutStatus {
   const revisions = revisionsOf(app);
   const step = String(stepIndex === undefined ? -1 : stepIndex + 1);
@@ -240,7 +244,8 @@ function advance(
   if (reset !== undefined) {
     current = { ...entry(current, 'Waiting', reset, at), targetRevisions: revisions, lastTransitionTime: at };
   }
-  if (stepIndex === undefined && current.status === 'Waiting') return { ...current, message: MESSAGES.noStep };
+  if (stepIndex === undefined && current.status === 'Waiting')
+    return { ...current, message: MESSAGES.noStep };
   switch (current.status) {
     case 'Waiting':
       return fromWaiting(current, app, at);
@@ -263,7 +268,8 @@ function changedSince(
   app: AppView,
   revisions: readonly string[],
 ): string | undefined {
-  if (!isDeepStrictEqual([...(current.targetRevisions ?? [])], [...revisions])) return MESSAGES.revisionChanged;
+  if (!isDeepStrictEqual([...(current.targetRevisions ?? [])], [...revisions]))
+    return MESSAGES.revisionChanged;
   if (current.status === 'Waiting') return undefined;
   if (comparedCurrentSpec(app) === false) return MESSAGES.specChanged;
   if (
@@ -318,18 +324,9 @@ function fromProgressing(
   resumed: ReadonlySet<string>,
   at: string,
 ): ApplicationRolloutStatus {
-  if (app.operation !== undefined) return current;
-  const state = app.status?.operationState;
   const ours = lastRolloutMarker(app) === rolloutMarker(app, current.targetRevisions ?? []);
-  if (ours && !FINISHED.has(state?.phase ?? '')) return current;
-  if (comparedCurrentSpec(app) !== true) return current;
-  const health = app.status?.health;
-  const failure =
-    ours && state?.phase !== 'Succeeded'
-      ? `its sync ${state?.phase === 'Error' ? 'errored' : 'failed'}: ${state?.message ?? ''}`
-      : health?.status === 'Degraded'
-        ? `it is Degraded${health.message ? `: ${health.message}` : ''}`
-        : undefined;
+  if (!settled(app, ours)) return current;
+  const failure = failureOf(app, ours);
   if (failure !== undefined) {
     const revisions = (current.targetRevisions ?? []).join(',') || 'its revision';
     const text = `Application ${app.name} at ${revisions}: ${failure}`;
@@ -337,9 +334,26 @@ function fromProgressing(
       ? entry(current, 'Progressing', `Rollout resumed past: ${text}`, at)
       : entry(current, 'Progressing', `${STOPPED_PREFIX}${text}`, at);
   }
-  if (app.status?.sync?.status === 'Synced' && health?.status === 'Healthy')
+  if (app.status?.sync?.status === 'Synced' && app.status.health?.status === 'Healthy')
     return entry(current, 'Healthy', MESSAGES.becameHealthy, at);
   return current;
+}
+
+/** No operation waiting, the rollout's own (if it started one) finished, the status about the current spec. */
+function settled(app: AppView, ours: boolean): boolean {
+  if (app.operation !== undefined) return false;
+  if (ours && !FINISHED.has(app.status?.operationState?.phase ?? '')) return false;
+  return comparedCurrentSpec(app) === true;
+}
+
+/** Why a started Application stops the rollout: its sync failed, or it is Degraded. */
+function failureOf(app: AppView, ours: boolean): string | undefined {
+  const state = app.status?.operationState;
+  if (ours && state?.phase !== 'Succeeded')
+    return `its sync ${state?.phase === 'Error' ? 'errored' : 'failed'}: ${state?.message ?? ''}`;
+  const health = app.status?.health;
+  if (health?.status === 'Degraded') return `it is Degraded${health.message ? `: ${health.message}` : ''}`;
+  return undefined;
 }
 
 /** An entry that no longer holds its step back: Healthy, or stopped and resumed past. */
@@ -427,7 +441,10 @@ function soakRemaining(members: readonly ApplicationRolloutStatus[], soakMs: num
  * for its spec and revisions, and selfHeal for drift on a Healthy one. Never while an operation
  * is already waiting or running.
  */
-function syncsToStart(entries: readonly ApplicationRolloutStatus[], apps: Map<string, AppView>): SyncToStart[] {
+function syncsToStart(
+  entries: readonly ApplicationRolloutStatus[],
+  apps: Map<string, AppView>,
+): SyncToStart[] {
   const syncs: SyncToStart[] = [];
   for (const e of entries) {
     const app = apps.get(e.application)!;
@@ -538,7 +555,12 @@ function issueMessage(issues: Issues): string | undefined {
   }
   if (issues.duplicates.size > 0) {
     const names = [...issues.duplicates.keys()].sort();
-    const pairs = names.map((n) => issues.duplicates.get(n)!.map((s) => s + 1).join('-'));
+    const pairs = names.map((n) =>
+      issues.duplicates
+        .get(n)!
+        .map((s) => s + 1)
+        .join('-'),
+    );
     return names.length === 1
       ? `Application '${names[0]}' is selected by multiple steps: (${pairs[0]})`
       : `Applications '${names.join("', '")}' are selected by multiple steps: [(${pairs.join('), (')})]`;
