@@ -289,7 +289,7 @@ describe('progressive sync (RollingSync) on real clusters', () => {
 
   test('the first rollout goes step by step, with automated sync turned off on the Applications', async () => {
     sampler.revision = await repo.revParse('main');
-    await hub.create(APPLICATION_SETS, appSet as KubeObject);
+    await hub.create(APPLICATION_SETS, appSet);
     const set = await waitComplete('the first rollout complete');
     assert.equal(set.status?.applicationStatus?.length, 6);
     assert.ok(set.status?.applicationStatus?.every((e) => e.status === 'Healthy'));
