@@ -193,9 +193,20 @@ export function revisionsOf(app: AppView): string[] {
   return sync?.revision ? [sync.revision] : [];
 }
 
+/** Digests by spec object: a pass asks for each several times, and hashing dominates its cost. */
+const digests = new WeakMap<object, string>();
+function digestOf(spec: object): string {
+  let digest = digests.get(spec);
+  if (digest === undefined) {
+    digest = specDigest(spec);
+    digests.set(spec, digest);
+  }
+  return digest;
+}
+
 /** What a rollout sync of this Application at these revisions is for. */
 export function rolloutMarker(app: AppView, revisions: readonly string[]): string {
-  return `${specDigest(app.spec)}@${revisions.join(',')}`;
+  return `${digestOf(app.spec)}@${revisions.join(',')}`;
 }
 
 /** The marker of the last finished or running operation, when the rollout started it. */
@@ -207,7 +218,7 @@ function lastRolloutMarker(app: AppView): string | undefined {
 function comparedCurrentSpec(app: AppView): boolean | undefined {
   const compared = app.status?.sync?.comparedTo;
   if (compared === undefined) return undefined;
-  return specDigest(compared) === specDigest(app.spec);
+  return digestOf(compared) === digestOf(app.spec);
 }
 
 const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
