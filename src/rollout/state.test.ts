@@ -366,6 +366,30 @@ describe('steps and maxUpdate', () => {
     assert.equal(third.conditions[0]!.reason, 'ApplicationSetRolloutComplete');
   });
 
+  it('a push seen by a later step first: it waits until the earlier step is at the same revision', () => {
+    const s = strategy('dev', 'prod');
+    const previous = [
+      { ...was('d', 'dev', 'Healthy', 'r1'), step: '1' },
+      { ...was('p', 'prod', 'Healthy', 'r1'), step: '2' },
+    ];
+    const settled = { lastSync: { marker: 'current' as const, phase: 'Succeeded' } };
+    // The dev Application has not compared r2 yet (still Synced and Healthy at r1).
+    const early = run(s, previous, [
+      app('d', 'dev', 'syncedHealthy', { rev: 'r1', ...settled }),
+      app('p', 'prod', 'outOfSync', { rev: 'r2' }),
+    ]);
+    assert.deepEqual(early.syncs, []);
+    // Once it has, the rollout starts with dev.
+    const next = run(s, early.entries, [
+      app('d', 'dev', 'outOfSync', { rev: 'r2' }),
+      app('p', 'prod', 'outOfSync', { rev: 'r2' }),
+    ]);
+    assert.deepEqual(
+      next.syncs.map((x) => x.application),
+      ['d'],
+    );
+  });
+
   const limits: [number | string, number][] = [
     [1, 1],
     [2, 2],

@@ -141,6 +141,8 @@ export function computeRollout(input: RolloutInput): RolloutResult {
 interface Assignment {
   /** Step index (from 0) by Application; absent when no step selects it. */
   readonly stepOf: Map<string, number>;
+  /** What each Application's revisions are resolved from (its sources' repo and targetRevision). */
+  readonly sourceOf: Map<string, string>;
   readonly members: string[][];
   readonly issues: Issues;
 }
@@ -183,7 +185,20 @@ function assignSteps(strategy: RolloutStrategy, apps: readonly AppView[]): Assig
     const { error } = maxUpdateLimit(maxUpdate, list.length);
     if (error !== undefined) issues.invalidMaxUpdates.push({ step: index, value: String(maxUpdate), error });
   });
-  return { stepOf, members, issues };
+  const sourceOf = new Map(apps.map((app) => [app.name, sourceKey(app.spec)]));
+  return { stepOf, sourceOf, members, issues };
+}
+
+/** The repositories and targetRevisions an Application's revisions come from (paths aside). */
+function sourceKey(spec: AppView['spec']): string {
+  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources : [spec.source];
+  return JSON.stringify(
+    (sources as ({ repoURL?: string; targetRevision?: string; chart?: string } | undefined)[]).map((s) => [
+      s?.repoURL,
+      s?.targetRevision,
+      s?.chart,
+    ]),
+  );
 }
 
 /** The revisions the Application's status was compared at (Argo's `Status.GetRevisions`). */
@@ -408,7 +423,16 @@ function promote(entries: ApplicationRolloutStatus[], assignment: Assignment, in
   const started = assignment.members.slice(0, open).flat();
   const stopped = started.map((n) => byName.get(n)!).filter(isStopped);
   if (stopped.length === 0) {
-    for (let index = 0; index < open; index++) admit(index, assignment, input, byName);
+    // Revisions the earlier steps are at, by source: a later step never runs ahead of them.
+    const earlier = new Map<string, Set<string>>();
+    for (let index = 0; index < open; index++) {
+      admit(index, assignment, input, { byName, earlier });
+      for (const name of assignment.members[index]!) {
+        const key = assignment.sourceOf.get(name)!;
+        const revisions = (byName.get(name)!.targetRevisions ?? []).join(',');
+        earlier.set(key, new Set([...(earlier.get(key) ?? []), revisions]));
+      }
+    }
   }
   return {
     entries: entries.map((e) => byName.get(e.application)!),
@@ -418,11 +442,16 @@ function promote(entries: ApplicationRolloutStatus[], assignment: Assignment, in
   };
 }
 
+/**
+ * Waiting Applications of the step become Pending while `maxUpdate` allows, but only at the
+ * revisions the earlier steps' Applications of the same source are at: a push seen by a prod
+ * Application before the dev ones have compared it waits for them (the earlier step then restarts).
+ */
 function admit(
   index: number,
   assignment: Assignment,
   input: RolloutInput,
-  byName: Map<string, ApplicationRolloutStatus>,
+  { byName, earlier }: { byName: Map<string, ApplicationRolloutStatus>; earlier: Map<string, Set<string>> },
 ): void {
   const names = assignment.members[index]!;
   const { limit } = maxUpdateLimit(input.strategy.steps[index]!.maxUpdate, names.length);
@@ -435,6 +464,9 @@ function admit(
     const e = byName.get(name)!;
     // Not yet compared by the sync: its revisions are unknown, so a sync now could not be told apart from the next.
     if (e.status !== 'Waiting' || updating >= limit || (e.targetRevisions ?? []).length === 0) continue;
+    const before = earlier.get(assignment.sourceOf.get(name)!);
+    const revisions = (e.targetRevisions ?? []).join(',');
+    if (before !== undefined && (before.size !== 1 || !before.has(revisions))) continue;
     byName.set(name, entry(e, 'Pending', MESSAGES.pending, at));
     updating++;
   }

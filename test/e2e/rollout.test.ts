@@ -121,12 +121,14 @@ const doneAt = (app: App, revision: string): boolean =>
 
 /** Continuous samples of the hub, each checked against the rollout's invariants. */
 class Sampler {
-  readonly violations: string[] = [];
+  readonly #violations = new Set<string>();
   samples = 0;
   maxProdUpdating = 0;
   #stop = false;
   #loop: Promise<void> | undefined;
-  revision = '';
+  #revision = '';
+  /** Applications seen Synced and Healthy at the current revision (they stay so until the next push). */
+  readonly #reached = new Set<string>();
   readonly hub: KubeClient;
 
   constructor(hub: KubeClient) {
@@ -142,6 +144,19 @@ class Sampler {
     await this.#loop;
   }
 
+  get violations(): string[] {
+    return [...this.#violations];
+  }
+
+  get revision(): string {
+    return this.#revision;
+  }
+
+  set revision(revision: string) {
+    this.#revision = revision;
+    this.#reached.clear();
+  }
+
   async #run(): Promise<void> {
     while (!this.#stop) {
       const apps = (await this.hub.list<App>(APPLICATIONS, { namespace: NS }).catch(() => undefined))?.items;
@@ -152,17 +167,18 @@ class Sampler {
 
   #check(apps: readonly App[]): void {
     this.samples++;
-    const revision = this.revision;
+    const revision = this.#revision;
+    for (const app of apps) if (doneAt(app, revision)) this.#reached.add(app.metadata.name);
     const prodUpdating = apps.filter((a) => envOf(a) === 'prod' && updating(a)).length;
     this.maxProdUpdating = Math.max(this.maxProdUpdating, prodUpdating);
-    if (prodUpdating > 1) this.violations.push(`${prodUpdating} prod Applications updating at once`);
+    if (prodUpdating > 1) this.#violations.add(`${prodUpdating} prod Applications updating at once`);
     for (const [index, env] of ENVS.entries()) {
       const started = apps.filter((a) => envOf(a) === env && rolloutRevisions(a).includes(revision));
       if (started.length === 0) continue;
       const earlier = apps.filter((a) => ENVS.indexOf(envOf(a)) < index);
-      const notDone = earlier.filter((a) => !doneAt(a, revision)).map((a) => a.metadata.name);
+      const notDone = earlier.filter((a) => !this.#reached.has(a.metadata.name)).map((a) => a.metadata.name);
       if (notDone.length > 0)
-        this.violations.push(
+        this.#violations.add(
           `${started.map((a) => a.metadata.name).join(',')} started at ${revision} before ${notDone.join(',')} was Synced and Healthy there`,
         );
     }
@@ -235,6 +251,7 @@ describe('progressive sync (RollingSync) on real clusters', () => {
   /** A push: the repository cache refreshed and every Application asked to compare again. */
   const push = async (image: string): Promise<string> => {
     const revision = await repo.commit('main', { 'svc/deployment.yaml': deployment(image) });
+    sampler.revision = revision;
     sync.repos.refresh(URL);
     for (const app of await listApps())
       await hub.patch(
@@ -243,7 +260,6 @@ describe('progressive sync (RollingSync) on real clusters', () => {
         { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } },
         { type: 'merge' },
       );
-    sampler.revision = revision;
     return revision;
   };
   const waitComplete = (what: string, timeoutMs = 240_000) =>
