@@ -272,7 +272,10 @@ describe('progressive sync (RollingSync) on real clusters', () => {
       async () => {
         const set = await getSet();
         const progressing = condition(set, 'RolloutProgressing');
-        return progressing?.reason === 'ApplicationSetRolloutComplete' ? set : undefined;
+        // Complete over all six Applications (with none created yet, every step is empty: complete too).
+        const entries = set?.status?.applicationStatus ?? [];
+        const all = entries.length === 6 && entries.every((e) => e.status === 'Healthy');
+        return progressing?.reason === 'ApplicationSetRolloutComplete' && all ? set : undefined;
       },
       { timeoutMs, intervalMs: 250, what },
     );
