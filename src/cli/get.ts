@@ -21,6 +21,7 @@ import {
   type AppSetObject,
   type RowView,
 } from './get-views.ts';
+import { describeRollout } from './rollout-views.ts';
 import { formatTable } from './table.ts';
 import { runGetShards } from './get-shards.ts';
 
@@ -34,6 +35,9 @@ Shows ApplicationSets and Applications on the hub, like kubectl get and argocd a
   spokes get apps [-n NS | -A] [-l SELECTOR] [--appset NAME] [-o wide|yaml|json]
       NAME (NS/NAME with -A), APPSET, CLUSTER, NAMESPACE (the destination's), SYNC, HEALTH, AGE;
       wide adds REPO, PATH, REVISION and OPERATION (the last operation's phase)
+  spokes get appset NAME [-n NS]
+      one ApplicationSet's row; with a RollingSync strategy also its steps, the Applications in
+      each with their rollout state, and where the rollout stands
   spokes get app NAME [-n NS] [-o yaml|json]
       one Application in detail: project, ApplicationSet, sources, destination, sync status and
       revision, health, last operation, conditions and its resources
@@ -181,12 +185,15 @@ export async function runGet(args: readonly string[], io: CommandIO): Promise<nu
     io.stdout(serialize(sets[0], options.output));
     return EXIT_OK;
   }
-  print(io, options, sets, () =>
-    formatTable(
+  print(io, options, sets, () => {
+    const table = formatTable(
       appSetHeader(view),
       sets.map((s) => appSetRow(s, apps, view)),
-    ),
-  );
+    );
+    // One ApplicationSet by name: its rollout steps below the row, when it has a RollingSync.
+    const rollout = options.name === undefined ? '' : describeRollout(sets[0]!);
+    return rollout === '' ? table : `${table}\n${rollout}`;
+  });
   return EXIT_OK;
 }
 

@@ -7,6 +7,7 @@ import { runDiff } from './diff.ts';
 import { runGenerate } from './generate.ts';
 import { runGet } from './get.ts';
 import { runNotificationsCommand } from './notifications.ts';
+import { runRolloutCommand } from './rollout.ts';
 import { runSyncCommand } from './sync.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIO, type CommandIO } from './io.ts';
 
@@ -17,6 +18,10 @@ const commands: Readonly<Record<string, { readonly run: Command; readonly summar
   diff: { run: runDiff, summary: 'preview a change: Applications added, removed, changed between revisions' },
   cluster: { run: runClusterCommand, summary: 'register clusters as cluster Secrets: add, label, list, rm' },
   sync: { run: runSyncCommand, summary: 'sync Applications on the hub now and wait for the outcome' },
+  rollout: {
+    run: runRolloutCommand,
+    summary: 'a RollingSync step by step: rollout status|resume APPSET',
+  },
   get: { run: runGet, summary: 'list ApplicationSets and Applications on the hub, or show one' },
   notifications: {
     run: runNotificationsCommand,

@@ -4,11 +4,15 @@
  * `argocd.argoproj.io/refresh` annotation. The user's right is checked first with a
  * SubjectAccessReview (`update` on that Application), then the dashboard writes with its own
  * identity, naming the user in `operation.initiatedBy.username` and in an Event on the
- * Application, so every action leaves an audit record on the hub.
+ * Application, so every action leaves an audit record on the hub. Resume lets a stopped rollout
+ * continue with the same hub write `spokes rollout resume` makes (src/api/rollout-resume.ts),
+ * after an `update` check on the ApplicationSet.
  */
 import { randomBytes } from 'node:crypto';
+import { resumeRollout } from '../api/rollout-resume.ts';
+import { SpokesError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { APPLICATIONS, EVENTS, type KubeObject } from '../kube/types.ts';
+import { APPLICATION_SETS, APPLICATIONS, EVENTS, type KubeObject } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 import { can, type Authorizer } from './auth/access.ts';
 import type { User } from './auth/identity.ts';
@@ -73,6 +77,29 @@ export class Actions {
     );
   }
 
+  /** Lets a stopped rollout continue past the Applications that stopped it; returns their names. */
+  async resume(user: User, target: { namespace: string; name: string }): Promise<string[]> {
+    const { access, hub } = this.#deps;
+    if (!(await access.allowed(user, can.updateAppSet(target.namespace, target.name))))
+      throw new Forbidden(`you may not update ApplicationSet ${target.namespace}/${target.name}`);
+    let resumed: string[];
+    try {
+      ({ resumed } = await resumeRollout(hub, target));
+    } catch (err) {
+      if (err instanceof SpokesError && err.message.includes('not found')) throw new NotFound(err.message);
+      if (err instanceof SpokesError) throw new Conflict(err.message);
+      throw err;
+    }
+    const appSet = await hub.get(APPLICATION_SETS, target.namespace, target.name);
+    if (appSet !== undefined)
+      await this.#record(
+        { ...appSet, kind: 'ApplicationSet' },
+        'RolloutResumed',
+        `${user.username} resumed the rollout past ${resumed.join(', ')} from the dashboard`,
+      );
+    return resumed;
+  }
+
   async #authorised(user: User, target: { namespace: string; name: string }): Promise<KubeObject> {
     const { access, store } = this.#deps;
     // Checked on the server for every action: a hidden button is not a permission.
@@ -94,7 +121,7 @@ export class Actions {
         metadata: { name: `${app.metadata.name}.${randomBytes(8).toString('hex')}`, namespace },
         involvedObject: {
           apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Application',
+          kind: app.kind === 'ApplicationSet' ? 'ApplicationSet' : 'Application',
           name: app.metadata.name,
           namespace,
           uid: app.metadata.uid,

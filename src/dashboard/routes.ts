@@ -260,6 +260,19 @@ function dataRoutes(deps: RouteDeps, guard: GuardOptions): Route[] {
       appPost,
     ),
     apiRoute(
+      {
+        method: 'POST',
+        path: '/api/appsets/',
+        access:
+          'a signed-in user who may update that ApplicationSet, same origin, with the CSRF token (rollout resume)',
+      },
+      guard,
+      ({ session, parts }) => {
+        if (parts[2] !== 'resume') return Promise.resolve(problem(404, 'not found'));
+        return answer(async () => ({ resumed: await actions.resume(session.user, target(parts)) }));
+      },
+    ),
+    apiRoute(
       { method: 'GET', path: '/api/appsets/', access: 'a signed-in user who may get that ApplicationSet' },
       guard,
       ({ session, parts }) => {

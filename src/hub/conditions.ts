@@ -4,7 +4,7 @@
  * status does, so a steady state writes nothing.
  */
 export interface Condition {
-  readonly type: 'ErrorOccurred' | 'ParametersGenerated' | 'ResourcesUpToDate';
+  readonly type: 'ErrorOccurred' | 'ParametersGenerated' | 'ResourcesUpToDate' | 'RolloutProgressing';
   readonly status: 'True' | 'False';
   readonly reason: string;
   readonly message: string;
@@ -54,16 +54,32 @@ export function errorConditions(reason: string, message: string, parametersGener
   ];
 }
 
-/** `next` stamped with transition times: kept from `previous` where the status did not change. */
+/**
+ * `next` stamped with transition times: kept from `previous` where the status did not change.
+ * Conditions of other types (the rollout component's) are kept as they are: each writer owns its types.
+ */
 export function mergeConditions(
   previous: readonly Condition[],
   next: readonly Condition[],
   now: string,
 ): Condition[] {
-  return next.map((condition) => {
+  const stamped = next.map((condition) => {
     const before = previous.find((p) => p.type === condition.type);
     const since =
       before !== undefined && before.status === condition.status ? before.lastTransitionTime : undefined;
     return { ...condition, lastTransitionTime: since ?? now };
   });
+  const ours = new Set(next.map((c) => c.type));
+  return [...stamped, ...previous.filter((p) => !ours.has(p.type))];
+}
+
+/** The warning an ApplicationSet with RollingSync gets while progressive syncs are turned off. */
+export function progressiveSyncDisabled(): Condition {
+  return {
+    type: 'RolloutProgressing',
+    status: 'False',
+    reason: 'ProgressiveSyncDisabled',
+    message:
+      'spec.strategy RollingSync is not active: progressive syncs are turned off on this controller (--enable-progressive-syncs=false), so every Application is updated at once',
+  };
 }

@@ -41,6 +41,8 @@ export interface ControllerOptions {
   /** More namespaces whose ApplicationSets are served (globs or /regex/). */
   readonly appSetNamespaces: readonly string[];
   readonly policy: ApplicationsSyncPolicy;
+  /** RollingSync runs (the rollout component): generated Applications get automated sync turned off. */
+  readonly progressiveSyncs?: boolean;
   readonly concurrency: number;
   readonly defaultRequeueSeconds: number;
   /** The git repository cache (mirror folder, local repositories); credentials come from the hub's repository Secrets. */
@@ -173,6 +175,7 @@ export class HubController {
         ...parts,
         tracer,
         policy: options.policy,
+        progressiveSyncs: options.progressiveSyncs ?? true,
         log: options.log,
         defaultRequeueSeconds: options.defaultRequeueSeconds,
         observe: (outcome) => {

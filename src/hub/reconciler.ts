@@ -12,6 +12,7 @@ import {
   type ApplicationsSyncPolicy,
 } from '../api/applicationset.ts';
 import type { Application } from '../api/application.ts';
+import { asksForRollingSync, disableAutomatedSync, rollingSyncOf } from '../api/rollout.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import { SpokesError, type ErrorCode } from '../errors.ts';
 import { expand } from '../expand.ts';
@@ -23,6 +24,7 @@ import type { Logger } from '../log.ts';
 import {
   errorConditions,
   mergeConditions,
+  progressiveSyncDisabled,
   REASONS,
   successConditions,
   type Condition,
@@ -80,6 +82,8 @@ export interface ReconcilerOptions {
   readonly writer: HubWriter;
   readonly registry: GeneratorRegistry;
   readonly policy: ApplicationsSyncPolicy;
+  /** RollingSync is run by the rollout component (default true); false: it is reported as not active. */
+  readonly progressiveSyncs?: boolean;
   readonly log: Logger;
   /** The poll interval of polling (git) generators whose spec sets none. */
   readonly defaultRequeueSeconds: number;
@@ -128,7 +132,8 @@ export async function reconcileApplicationSet(key: string, options: ReconcilerOp
   const actions = plan(step, appSet, desired);
   const failure = await applyActions(actions, step);
   const owned = options.view.listApplications(namespace).filter((a) => isOwnedBy(a, step.identity));
-  await writeStatus(live, failure ?? successConditions(), resourceStatuses(owned), options);
+  const conditions = [...(failure ?? successConditions()), ...rolloutWarning(appSet, options)];
+  await writeStatus(live, conditions, resourceStatuses(owned), options);
   report(step, failure ? 'error' : 'success', desired.length);
   if (failure) throw new SpokesError('GeneratorFailed', failure[0]!.message);
   const requeue = requeueAfterSeconds(
@@ -175,7 +180,10 @@ async function generate(step: Step): Promise<{ appSet: ApplicationSet; desired: 
       ...options.view.external,
       ...(options.tracer ? { tracer: options.tracer } : {}),
     };
-    return { appSet, desired: (await expand(appSet, ctx)).map(normalizeForHub) };
+    const rolling = options.progressiveSyncs !== false && rollingSyncOf(appSet) !== undefined;
+    const desired = (await expand(appSet, ctx)).map(normalizeForHub);
+    // RollingSync: the rollout starts every sync, so automated sync is off (Argo does the same).
+    return { appSet, desired: rolling ? desired.map(disableAutomatedSync) : desired };
   } catch (err) {
     const error = err instanceof SpokesError ? err : new SpokesError('GeneratorFailed', String(err));
     const reason = error.code === 'InvalidSpec' ? REASONS.validationError : REASONS.generationError;
@@ -294,14 +302,18 @@ async function writeStatus(
   const now = (options.now ?? (() => new Date()))()
     .toISOString()
     .replace(/\.\d+Z$/, 'Z');
+  // Only the fields this writer owns: the rollout component writes applicationStatus and its conditions.
   const next: ApplicationSetStatus = {
-    ...previous,
     conditions: mergeConditions(previous.conditions ?? [], conditions, now),
     ...(resources === undefined ? {} : { resources }),
   };
+  const before = {
+    conditions: previous.conditions,
+    ...(resources === undefined ? {} : { resources: previous.resources }),
+  };
   // Compared as values: the apiserver hands objects back with their keys sorted, so the text of
   // an unchanged status differs from ours.
-  if (isDeepStrictEqual(JSON.parse(JSON.stringify(next)), previous)) return;
+  if (isDeepStrictEqual(JSON.parse(JSON.stringify(next)), JSON.parse(JSON.stringify(before)))) return;
   await options.writer.writeStatus(appSet, next);
 }
 
@@ -320,6 +332,13 @@ function resourceStatuses(apps: readonly LiveApplication[]): ResourceStatus[] {
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** RollingSync asked for while progressive syncs are off: a condition says it is not active. */
+function rolloutWarning(appSet: ApplicationSet, options: ReconcilerOptions): Condition[] {
+  return options.progressiveSyncs === false && asksForRollingSync(appSet.spec)
+    ? [progressiveSyncDisabled()]
+    : [];
 }
 
 /** As Argo CD does before comparing, so the hub controller does not fight the application controller. */

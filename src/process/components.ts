@@ -13,6 +13,7 @@ import { createClusterMetrics } from '../observability/cluster-metrics.ts';
 import type { Tracer } from '../observability/tracing.ts';
 import { NotificationsController } from '../notifications/controller.ts';
 import { createNotificationsMetrics } from '../notifications/metrics.ts';
+import { RolloutController } from '../rollout/controller.ts';
 import { SyncController } from '../sync/controller.ts';
 import type { Component } from './component.ts';
 import type { ControllerConfig } from './config.ts';
@@ -49,8 +50,11 @@ export interface BuiltComponents {
 
 export function buildComponents(shared: Shared): BuiltComponents {
   const { config, hub, repos, log } = shared;
+  // Progressive syncs belong to the ApplicationSet half, as in Argo CD: they run wherever it runs.
+  const progressive = config['enable-progressive-syncs'] === 'true';
   const appSets = config.components.includes('appsets')
     ? new HubController({
+        progressiveSyncs: progressive,
         client: hub,
         namespace: config.namespace,
         appSetNamespaces: config['applicationset-namespaces'],
@@ -106,10 +110,20 @@ export function buildComponents(shared: Shared): BuiltComponents {
         ...(shared.ownership ? { ownership: shared.ownership } : {}),
       })
     : undefined;
+  const rollout =
+    appSets !== undefined && progressive
+      ? new RolloutController({
+          hub,
+          namespace: config.namespace,
+          appSetNamespaces: config['applicationset-namespaces'],
+          log,
+          ...(shared.ownership ? { ownership: shared.ownership } : {}),
+        })
+      : undefined;
   const secretsFrom = appSets ?? sync;
   const dashboard = config['dashboard-address'] === '' ? undefined : buildDashboard(shared);
   return {
-    components: [appSets, sync, notifications].filter((c) => c !== undefined),
+    components: [appSets, rollout, sync, notifications].filter((c) => c !== undefined),
     ...(dashboard ? { dashboard } : {}),
     repositorySecrets: () => secretsFrom?.repositorySecrets() ?? [],
     tlsCertificates: () => sync?.tlsCertificates() ?? {},

@@ -127,6 +127,10 @@ export const controllerFlags: FlagSpecs = {
     multiple: true,
     help: 'custom SCM API URLs generators may use (repeatable or comma-separated; default any)',
   },
+  'enable-progressive-syncs': {
+    type: 'string',
+    help: 'true (default) or false: run RollingSync strategies (progressive syncs); false updates every Application at once and says so in a condition',
+  },
   'token-ref-strict-mode': {
     type: 'string',
     help: 'true or false (default): accept only SCM token Secrets labelled argocd.argoproj.io/secret-type: scm-creds',
@@ -248,6 +252,7 @@ export const controllerConfigSchema = z.strictObject({
   'otlp-headers': commaList(),
   'otlp-attrs': commaList(),
   'otlp-sample-ratio': z.coerce.number().min(0).max(1).default(1),
+  'enable-progressive-syncs': z.enum(['true', 'false']).default('true'),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;

@@ -53,7 +53,7 @@ export interface LiveApp extends KubeObject {
 }
 
 interface SyncPolicy {
-  automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean };
+  automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean };
   syncOptions?: string[];
   managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   retry?: RetryPolicy;
@@ -355,7 +355,9 @@ function automatedOperation(
 ): PendingOperation | undefined {
   const policy = app.spec.syncPolicy ?? {};
   const auto = policy.automated;
-  if (auto === undefined || auto === null || comparison.status !== 'OutOfSync') return undefined;
+  // `enabled: false` keeps the policy written but off (Argo's IsAutomatedSyncEnabled; RollingSync sets it).
+  if (auto === undefined || auto === null || auto.enabled === false || comparison.status !== 'OutOfSync')
+    return undefined;
   const prune = auto.prune === true;
   if (comparison.outOfSync.size === 0 && !prune) return undefined;
   if (prepared.targets.length === 0 && auto.allowEmpty !== true) return undefined;

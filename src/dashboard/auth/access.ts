@@ -42,6 +42,14 @@ export const can = {
     namespace,
     name,
   }),
+  /** Resuming a stopped rollout writes the ApplicationSet (its resume annotation). */
+  updateAppSet: (namespace: string, name: string): ResourceAttributes => ({
+    verb: 'update',
+    group: ARGO,
+    resource: 'applicationsets',
+    namespace,
+    name,
+  }),
   getAppSet: (namespace: string, name?: string): ResourceAttributes => ({
     verb: 'get',
     group: ARGO,

@@ -43,7 +43,12 @@ export function AppSetPage({ namespace, name }) {
     ${
       rollout || status.applicationStatus
         ? html`<h2>Rollout</h2>
-            <${Rollout} condition=${rollout} steps=${status.applicationStatus} />`
+            <${Rollout} condition=${rollout} steps=${status.applicationStatus} />
+            ${
+              rollout?.reason === 'ApplicationSetRolloutError'
+                ? html`<${Resume} namespace=${namespace} name=${name} />`
+                : ''
+            }`
         : ''
     }
     <h2>Applications</h2>
@@ -90,6 +95,35 @@ function Rollout({ condition, steps }) {
         </table>`
       : ''
   }`;
+}
+
+/**
+ * Resume a stopped rollout: the same hub write as `spokes rollout resume` (the server checks
+ * `update` on the ApplicationSet; a hidden button is not a permission).
+ * @param {{ namespace: string, name: string }} props
+ */
+function Resume({ namespace, name }) {
+  const [message, setMessage] = useState(/** @type {{ text: string, bad: boolean } | null} */ (null));
+  const [busy, setBusy] = useState(false);
+  const resume = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const answer = await api(`/api/appsets/${enc(namespace)}/${enc(name)}/resume`, {
+        method: 'POST',
+        body: {},
+      });
+      setMessage({ text: `Rollout resumed past ${answer.resumed.join(', ')}.`, bad: false });
+    } catch (err) {
+      setMessage({ text: err instanceof Error ? err.message : String(err), bad: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div class="actions" role="group" aria-label="Rollout actions">
+    <button type="button" disabled=${busy} onClick=${resume}>Resume rollout</button>
+    ${message ? html`<p class=${message.bad ? 'error' : 'notice'} role=${message.bad ? 'alert' : 'status'}>${message.text}</p>` : ''}
+  </div>`;
 }
 
 /** @param {{ namespace: string, name: string, generators: unknown[], yaml: string[] }} props */
