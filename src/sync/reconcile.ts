@@ -11,6 +11,7 @@ import { SpokesError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { APPLICATIONS, type KubeObject, type ResourceType } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
+import { refusedSyncOptions } from './sync-options.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
 import { compareApp, resourceStatusEntry, type Comparison } from './compare.ts';
 import type { Destinations, ResolvedDestination } from './destinations.ts';
@@ -181,6 +182,11 @@ async function prepare(run: Run): Promise<Prepared> {
   }
   const denied = checkResources(project, app.spec.project, targets);
   if (denied !== undefined) throw new ConditionError('InvalidSpecError', denied);
+  const refused = refusedSyncOptions(
+    app.spec.syncPolicy?.syncOptions ?? [],
+    targets.map((t) => t.obj),
+  );
+  if (refused !== undefined) throw new ConditionError('InvalidSpecError', refused);
   const cache = deps.cacheFor(dest);
   const where = `cluster ${dest.name || dest.server} unreachable`;
   const types = uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]);
@@ -252,6 +258,7 @@ async function renderAll(
       multiSource: (app.spec.sources?.length ?? 0) > 0,
       appName: app.metadata.name,
       namespace: app.spec.destination.namespace ?? '',
+      project: app.spec.project,
       noCache: app.metadata.annotations?.[ANNOTATION_REFRESH] === 'hard',
     });
     return { ...rendered, sourceType: rendered.types.find((t) => t !== '') ?? '' };
