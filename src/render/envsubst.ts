@@ -90,7 +90,7 @@ export function substituteKustomize<
 
 /**
  * Helm options after Argo's substitution: parameter values, value file and file parameter paths
- * (`$ref/...` paths are left as written: they name a ref source).
+ * (paths naming a ref source, `$ref/...`, are left as written; `isRef` tells them).
  */
 export function substituteHelm<
   T extends {
@@ -98,8 +98,8 @@ export function substituteHelm<
     valueFiles?: string[] | undefined;
     fileParameters?: { name: string; path: string }[] | undefined;
   },
->(options: T, env: ReadonlyMap<string, string>): T {
-  const path = (file: string): string => (file.startsWith('$') ? file : envsubst(file, env));
+>(options: T, env: ReadonlyMap<string, string>, isRef: (file: string) => boolean = () => false): T {
+  const path = (file: string): string => (isRef(file) ? file : envsubst(file, env));
   const out: T = { ...options };
   if (options.parameters !== undefined)
     out.parameters = options.parameters.map((p) => ({ ...p, value: envsubst(p.value, env) }));

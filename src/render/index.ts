@@ -192,6 +192,12 @@ export function checkSource(source: ApplicationSource, refs: RefSources | undefi
   if (source.directory !== undefined) parseOptions(directorySchema, source.directory, 'directory');
 }
 
+/** True when `file` is `$name/...` and `name` is one of the ref sources. */
+function namesRefSource(file: string, refs: RefSources | undefined): boolean {
+  const match = /^\$([^/]+)\//.exec(file);
+  return match !== null && refs !== undefined && refs.has(`$${match[1]}`);
+}
+
 /** The files a Helm source reads besides its chart: value files and file parameters. */
 function helmFiles(options: HelmOptions): string[] {
   return [...(options.valueFiles ?? []), ...(options.fileParameters ?? []).map((p) => p.path)];
@@ -246,7 +252,9 @@ export async function planTree(
   });
   const opts =
     type === 'Helm'
-      ? substituteHelm(parseOptions(helmOptionsSchema, source.helm, 'helm'), env)
+      ? substituteHelm(parseOptions(helmOptionsSchema, source.helm, 'helm'), env, (file) =>
+          namesRefSource(file, request.refSources),
+        )
       : type === 'Kustomize'
         ? substituteKustomize(parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize'), env)
         : parseOptions(directorySchema, source.directory, 'directory');
