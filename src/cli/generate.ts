@@ -130,7 +130,9 @@ export async function runGenerate(args: readonly string[], io: CommandIO): Promi
   }
   const result = await generateAll(options, io);
   const { apps } = result;
-  io.stdout(options.output === 'json' ? `${JSON.stringify(apps, null, 2)}\n` : toYamlStream(apps));
+  // When everything failed, stdout stays empty (not even `[]`), so a pipe sees no output at all.
+  if (apps.length > 0 || result.failures.length === 0)
+    io.stdout(options.output === 'json' ? `${JSON.stringify(apps, null, 2)}\n` : toYamlStream(apps));
   io.stderr(skippedNotes('generate', result.skipped));
   for (const failure of result.failures) io.stderr(`spokes generate: error: ${failure.message}\n`);
   return result.failures.length > 0 ? EXIT_FAILED : EXIT_OK;
