@@ -95,15 +95,10 @@ const directorySchema = z.looseObject({
 });
 
 /**
- * Source options Argo CD honours that Spokes does not: refused by name, never ignored. Jsonnet is
- * not rendered, so its settings are refused when they say anything (`jsonnet: {}` is Argo's zero
- * value); Spokes templates with Helm 3 only.
+ * Source options Argo CD honours that Spokes does not: refused by name, never ignored. (Jsonnet
+ * settings matter only for `.jsonnet` files, which the directory render refuses by name.)
  */
 export function unsupportedOption(source: ApplicationSource): string | undefined {
-  const jsonnet = (source.directory as { jsonnet?: Record<string, unknown[] | null> } | undefined)?.jsonnet;
-  const said = Object.entries(jsonnet ?? {}).filter(([, v]) => Array.isArray(v) && v.length > 0);
-  if (said.length > 0)
-    return `source.directory.jsonnet.${said[0]![0]}: Jsonnet is not rendered by Spokes (render it to YAML in git, or use a Helm or Kustomize source)`;
   const version = (source.helm as { version?: unknown } | undefined)?.version;
   if (typeof version === 'string' && version !== '' && version !== 'v3')
     return `source.helm.version "${version}": Spokes templates charts with Helm 3 only (version: v3)`;

@@ -90,18 +90,18 @@ describe('spokes CLI', () => {
     ['malformed YAML', 'kind: [ApplicationSet\n', /bad\.yaml: invalid YAML at line \d+, column \d+/],
     [
       'an ApplicationSet of the wrong apiVersion',
-      'apiVersion: argoproj.io/v1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {}\n',
+      'apiVersion: argoproj.io/v1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {generators: [{list: {elements: []}}], template: {metadata: {}, spec: {project: p, destination: {}}}}\n',
       /bad\.yaml › ApplicationSet argocd\/x: apiVersion: /,
     ],
     [
       'a spec without generators',
-      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {template: {}}\n',
-      /bad\.yaml › ApplicationSet argocd\/x: spec\.generators: /,
+      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {template: {metadata: {}, spec: {project: p, destination: {}}}}\n',
+      /bad\.yaml › ApplicationSet argocd\/x: ApplicationSet\.argoproj\.io "x" is invalid: spec\.generators: Required value/,
     ],
     [
       'a generator missing its children',
-      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec:\n  generators: [{matrix: {}}]\n  template: {}\n',
-      /bad\.yaml › ApplicationSet argocd\/x › spec\.generators\[0\]\.matrix: generators: expected array/,
+      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec:\n  generators: [{matrix: {generators: {}}}]\n  template: {}\n',
+      /bad\.yaml › ApplicationSet argocd\/x: ApplicationSet\.argoproj\.io "x" is invalid: \[spec\.generators\[0\]\.matrix\.generators: Invalid value: "object": spec\.generators\[0\]\.matrix\.generators in body must be of type array: "object", spec\.template\.metadata: Required value, spec\.template\.spec: Required value\]/,
     ],
   ];
   for (const [name, text, message] of failures) {
@@ -149,7 +149,7 @@ describe('spokes CLI', () => {
   test('one failing ApplicationSet does not hide the others: all rendered printed, each failure its own message, exit 1', async () => {
     const root = mkdtempSync(join(tmpdir(), 'spokes-cli-fail-'));
     const bad = (name: string): string =>
-      `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: ${name}}\nspec:\n  generators: [{bogus: {}}]\n  template: {}\n`;
+      `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: ${name}}\nspec:\n  generators: [{bogus: {}}]\n  template: {metadata: {}, spec: {project: p, destination: {}}}\n`;
     writeFileSync(join(root, '1.yaml'), bad('bad-one'));
     writeFileSync(join(root, '2.yaml'), 'kind: [broken\n');
     const r = await spokes(
