@@ -1,3 +1,5 @@
+// Fixtures are plain JSON documents edited in place by each row.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { crdAdmissionError } from './crd-validate.ts';

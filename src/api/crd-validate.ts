@@ -47,52 +47,60 @@ function typeMatches(expected: string, value: unknown): boolean {
 
 const child = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 
+const isOpen = (schema: Schema): boolean => schema['x-kubernetes-preserve-unknown-fields'] === true;
+
+/** The schema of a map's key: a listed property, else the map's value schema. */
+const fieldSchema = (schema: Schema, key: string): Schema | undefined =>
+  schema.properties?.[key] ?? schema.additionalProperties;
+
 /** Unknown fields, as kubectl's strict validation reports them (`metadata` is ObjectMeta's own). */
 function unknownFields(schema: Schema, value: unknown, path: string, out: string[]): void {
-  if (schema['x-kubernetes-preserve-unknown-fields'] === true && schema.properties === undefined) return;
-  if ((isPlainObject(value) && schema.type === 'object') || (isPlainObject(value) && schema.properties)) {
-    for (const [key, v] of Object.entries(value)) {
-      const sub = schema.properties?.[key] ?? schema.additionalProperties;
-      if (sub === undefined) {
-        if (
-          schema.properties !== undefined &&
-          schema['x-kubernetes-preserve-unknown-fields'] !== true &&
-          path !== 'metadata'
-        )
-          out.push(`unknown field "${child(path, key)}"`);
-        continue;
-      }
-      unknownFields(sub, v, child(path, key), out);
-    }
-  } else if (Array.isArray(value) && schema.items !== undefined) {
+  if (Array.isArray(value) && schema.items !== undefined) {
     value.forEach((item, i) => unknownFields(schema.items!, item, `${path}[${i}]`, out));
+    return;
   }
+  if (!isPlainObject(value)) return;
+  // A schema that lists its fields refuses others, unless it is open; ObjectMeta checks its own.
+  const closed = !isOpen(schema) && schema.properties !== undefined && path !== 'metadata';
+  for (const [key, v] of Object.entries(value)) {
+    const sub = fieldSchema(schema, key);
+    if (sub !== undefined) unknownFields(sub, v, child(path, key), out);
+    else if (closed) out.push(`unknown field "${child(path, key)}"`);
+  }
+}
+
+/** The type or enum error of one value, if any. */
+function valueError(schema: Schema, value: unknown, path: string): string | undefined {
+  if (schema.type !== undefined && !typeMatches(schema.type, value)) {
+    const actual = jsonType(value);
+    return `${path}: Invalid value: "${actual}": ${path} in body must be of type ${schema.type}: "${actual}"`;
+  }
+  if (schema.enum !== undefined && !schema.enum.includes(value)) {
+    const supported = schema.enum.map((v) => JSON.stringify(v)).join(', ');
+    return `${path}: Unsupported value: ${JSON.stringify(value)}: supported values: ${supported}`;
+  }
+  return undefined;
 }
 
 /** Type, required and enum errors in the apiserver's words. */
 function schemaErrors(schema: Schema, value: unknown, path: string, out: string[]): void {
   if (value === null || value === undefined) return;
-  if (schema.type !== undefined && !typeMatches(schema.type, value)) {
-    const actual = jsonType(value);
-    out.push(
-      `${path}: Invalid value: "${actual}": ${path} in body must be of type ${schema.type}: "${actual}"`,
-    );
+  const error = valueError(schema, value, path);
+  if (error !== undefined) {
+    out.push(error);
+    if (schema.type !== undefined && !typeMatches(schema.type, value)) return;
+  }
+  if (Array.isArray(value) && schema.items !== undefined) {
+    value.forEach((item, i) => schemaErrors(schema.items!, item, `${path}[${i}]`, out));
     return;
   }
-  if (schema.enum !== undefined && !schema.enum.includes(value)) {
-    const supported = schema.enum.map((v) => JSON.stringify(v)).join(', ');
-    out.push(`${path}: Unsupported value: ${JSON.stringify(value)}: supported values: ${supported}`);
+  if (!isPlainObject(value)) return;
+  for (const key of schema.required ?? []) {
+    if (value[key] === undefined || value[key] === null) out.push(`${child(path, key)}: Required value`);
   }
-  if (isPlainObject(value)) {
-    for (const key of schema.required ?? []) {
-      if (value[key] === undefined || value[key] === null) out.push(`${child(path, key)}: Required value`);
-    }
-    for (const [key, v] of Object.entries(value)) {
-      const sub = schema.properties?.[key] ?? schema.additionalProperties;
-      if (sub !== undefined) schemaErrors(sub, v, child(path, key), out);
-    }
-  } else if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, i) => schemaErrors(schema.items!, item, `${path}[${i}]`, out));
+  for (const [key, v] of Object.entries(value)) {
+    const sub = fieldSchema(schema, key);
+    if (sub !== undefined) schemaErrors(sub, v, child(path, key), out);
   }
 }
 

@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Application } from '../../src/api/application.ts';
 import { generateAll, type GenerateResult } from '../../src/cli/generate.ts';
 import { expandPaths } from '../../src/cli/appset-files.ts';
 import { SpokesError } from '../../src/errors.ts';
@@ -375,7 +374,7 @@ test('no crash: every failure is a SpokesError naming its file', () => {
 
 test('no NaN, Infinity or null in any generated Application', () => {
   const bad: string[] = [];
-  for (const app of result.apps as Application[]) {
+  for (const app of result.apps) {
     const found: string[] = [];
     badValues(app, `${app.metadata.namespace}/${app.metadata.name}`, found);
     bad.push(...found);

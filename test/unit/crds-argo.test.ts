@@ -62,30 +62,40 @@ function argoChildren(at: string, argo: ReadonlyMap<string, Field>): string[] {
   return [...new Set([...own, ...children('.spec.generators[]', argo.keys())])].sort();
 }
 
+/** One declared node against Argo's: type, required, enum, and for a closed object its field set. */
+function nodeProblems(
+  f: Field,
+  at: string,
+  theirs: Field,
+  ours: readonly Field[],
+  argo: ReadonlyMap<string, Field>,
+): string[] {
+  const out: string[] = [];
+  if (f.type !== theirs.type && !(f.type === '' && f.open))
+    out.push(`${f.path}: type ${f.type || '-'}, Argo ${theirs.type || '-'}`);
+  if (f.required.join(',') !== theirs.required.join(','))
+    out.push(`${f.path}: required [${f.required.join(',')}], Argo [${theirs.required.join(',')}]`);
+  if (f.enum.join('|') !== theirs.enum.join('|'))
+    out.push(`${f.path}: enum ${f.enum.join('|')}, Argo ${theirs.enum.join('|')}`);
+  if (!f.open && !theirs.open && f.type === 'object' && f.path !== '.metadata') {
+    const mine = children(
+      f.path,
+      ours.map((o) => o.path),
+    );
+    const expected = argoChildren(at, argo);
+    if (mine.join(' ') !== expected.join(' '))
+      out.push(`${f.path}: fields ${mine.join(' ')}; Argo ${expected.join(' ')}`);
+  }
+  return out;
+}
+
 function problemsOf(ours: readonly Field[], argo: ReadonlyMap<string, Field>): string[] {
   const out: string[] = [];
   for (const f of ours) {
     const at = canonical(f.path, argo);
     const theirs = argo.get(at);
-    if (theirs === undefined) {
-      out.push(`${f.path}: not in Argo CD's CRD`);
-      continue;
-    }
-    if (f.type !== theirs.type && !(f.type === '' && f.open))
-      out.push(`${f.path}: type ${f.type || '-'}, Argo ${theirs.type || '-'}`);
-    if (f.required.join(',') !== theirs.required.join(','))
-      out.push(`${f.path}: required [${f.required.join(',')}], Argo [${theirs.required.join(',')}]`);
-    if (f.enum.join('|') !== theirs.enum.join('|'))
-      out.push(`${f.path}: enum ${f.enum.join('|')}, Argo ${theirs.enum.join('|')}`);
-    if (!f.open && !theirs.open && f.type === 'object') {
-      const mine = children(
-        f.path,
-        ours.map((o) => o.path),
-      );
-      const expected = argoChildren(at, argo);
-      if (mine.join(' ') !== expected.join(' ') && !(f.path === '.metadata' || at === '.metadata'))
-        out.push(`${f.path}: fields ${mine.join(' ')}; Argo ${expected.join(' ')}`);
-    }
+    if (theirs === undefined) out.push(`${f.path}: not in Argo CD's CRD`);
+    else out.push(...nodeProblems(f, at, theirs, ours, argo));
   }
   return out;
 }
