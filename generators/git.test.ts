@@ -349,7 +349,7 @@ describe('git generator in an ApplicationSet', () => {
     );
   });
 
-  const failures: { name: string; git: string; code: string; text: RegExp }[] = [
+  const failures: { name: string; git: string; code: string; text: RegExp; where?: RegExp }[] = [
     {
       name: 'an unknown revision',
       git: `{repoURL: '${URL}', revision: nope, directories: [{path: '*'}]}`,
@@ -400,9 +400,16 @@ describe('git generator in an ApplicationSet', () => {
     },
     {
       name: 'both directories and files',
-      git: `{repoURL: '${URL}', directories: [{path: '*'}], files: [{path: '*.json'}]}`,
+      git: `{repoURL: '${URL}', revision: main, directories: [{path: '*'}], files: [{path: '*.json'}]}`,
       code: 'InvalidSpec',
       text: /set either directories or files, not both/,
+    },
+    {
+      name: 'no revision: the hub refuses it, so offline does too',
+      git: `{repoURL: '${URL}', directories: [{path: '*'}]}`,
+      code: 'InvalidSpec',
+      text: /ApplicationSet\.argoproj\.io "test" is invalid: spec\.generators\[0\]\.git\.revision: Required value/,
+      where: /^appset\.yaml › ApplicationSet argocd\/test: /,
     },
     {
       name: 'neither directories nor files',
@@ -412,13 +419,13 @@ describe('git generator in an ApplicationSet', () => {
     },
     {
       name: 'a misspelt field',
-      git: `{repoURL: '${URL}', directory: [{path: '*'}]}`,
+      git: `{repoURL: '${URL}', revision: main, directory: [{path: '*'}]}`,
       code: 'InvalidSpec',
       text: /spec\.generators\[0\]\.git: unknown field "directory"/,
     },
     {
       name: 'a repository with no --repo mapping that cannot be fetched',
-      git: `{repoURL: 'file:///nonexistent/spokes-test.git', directories: [{path: '*'}]}`,
+      git: `{repoURL: 'file:///nonexistent/spokes-test.git', revision: HEAD, directories: [{path: '*'}]}`,
       code: 'RepoNotFound',
       text: /file:\/\/\/nonexistent\/spokes-test\.git revision "HEAD": cannot fetch/,
     },
@@ -428,7 +435,7 @@ describe('git generator in an ApplicationSet', () => {
       const err = await spokesError(expandYaml(appSetYaml(`  - git: ${row.git}`), { repos }));
       assert.equal(err.code, row.code);
       assert.match(err.message, row.text);
-      assert.match(err.message, /^ApplicationSet argocd\/test › spec\.generators\[0\]\.git: /);
+      assert.match(err.message, row.where ?? /^ApplicationSet argocd\/test › spec\.generators\[0\]\.git: /);
     });
   }
 });

@@ -35,8 +35,14 @@ describe('merge generator', () => {
       text: /found less than two generators, Merge requires two or more/,
     },
     {
-      name: 'no merge keys',
+      name: 'no merge keys: the hub refuses it (mergeKeys is required by the CRD)',
       generators: '  - merge: {generators: [{list: {elements: []}}, {list: {elements: []}}]}',
+      code: 'InvalidSpec',
+      text: /spec\.generators\[0\]\.merge\.mergeKeys: Required value/,
+    },
+    {
+      name: 'empty merge keys',
+      generators: '  - merge: {mergeKeys: [], generators: [{list: {elements: []}}, {list: {elements: []}}]}',
       code: 'MergeNoKeys',
       text: /no merge keys were specified/,
     },

@@ -140,7 +140,7 @@ describe('expand: rendering rules', () => {
 `;
     const template = basicTemplate.replace(
       'destination:',
-      'syncPolicy: {syncOptions: [X, Y]}\n      destination:',
+      'syncPolicy: {syncOptions: [X, W]}\n      destination:',
     );
     const [app] = await expandYaml(
       appSet(`${extra}  generators: [{list: {elements: [{name: a}]}}]\n${template}`),

@@ -4,6 +4,9 @@
  * kept, not dropped.
  */
 import { z } from 'zod';
+import { SpokesError } from '../errors.ts';
+import { isPlainObject } from '../params.ts';
+import { crdAdmissionError } from './crd-validate.ts';
 import { parseWith } from './validate.ts';
 
 const stringMap = z.record(z.string(), z.string());
@@ -83,6 +86,9 @@ export function appSetNamespace(appSet: ApplicationSet): string {
 /** Validates a parsed document as an ApplicationSet; `source` names the file in errors. */
 export function parseApplicationSet(value: unknown, source: string): ApplicationSet {
   const named = describeDocument(value);
+  const refused = isPlainObject(value) ? crdAdmissionError(value) : undefined;
+  if (refused !== undefined)
+    throw new SpokesError('InvalidSpec', refused, { path: named === '' ? [source] : [source, named] });
   return parseWith(applicationSetSchema, value, { path: named === '' ? [source] : [source, named] });
 }
 

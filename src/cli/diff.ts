@@ -50,8 +50,11 @@ Options:
   -C DIR                 run as if started in DIR
   -h, --help             show this help
 
-Exit codes: 0 ok (with --exit-code: no changes), 1 an error (message on stderr, nothing on
-stdout) or, with --exit-code, changes found, 2 bad command line.
+An ApplicationSet that fails to expand (at either side) is reported on stderr, its Applications
+are left out of both sides, and the others are still compared and printed (exit code 1).
+
+Exit codes: 0 ok (with --exit-code: no changes), 1 an error (message on stderr), an
+ApplicationSet that failed, or, with --exit-code, changes found, 2 bad command line.
 `;
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'markdown', 'json'];
@@ -132,5 +135,7 @@ export async function runDiff(args: readonly string[], io: CommandIO): Promise<n
     progress: (label, total) => startProgress(io, label, total),
   });
   io.stdout(formatReport(report, options.output));
+  for (const failure of report.failures ?? []) io.stderr(`spokes diff: error: ${failure.message}\n`);
+  if ((report.failures?.length ?? 0) > 0) return EXIT_FAILED;
   return options.exitCode && reportHasChanges(report) ? EXIT_FAILED : EXIT_OK;
 }

@@ -5,30 +5,33 @@
  * --scm-fixture.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Application } from '../api/application.ts';
-import { appSetNamespace, parseApplicationSet, type ApplicationSet } from '../api/applicationset.ts';
+import { appSetNamespace } from '../api/applicationset.ts';
 import { fileClusterSource, readSecretsDir } from '../clusters/file-source.ts';
 import { fileClusterDecisionSource } from '../clusters/decisions-file.ts';
 import { pluginTokenFromEnv } from '../config.ts';
-import { SpokesError } from '../errors.ts';
+import { locate, SpokesError } from '../errors.ts';
 import { expand } from '../expand.ts';
 import type { ExternalSources } from '../external.ts';
 import { offlinePluginSource, type OfflinePlugin } from '../plugin/source.ts';
 import { fixtureScmSource } from '../scm/fixture.ts';
 import type { Secret } from '../api/secret.ts';
 import { createRepoSource, type GitRepoSource } from '../git/index.ts';
-import { parseYamlDocuments, toYamlStream } from '../yaml.ts';
-import { EXIT_OK, type CommandIO } from './io.ts';
+import { toYamlStream } from '../yaml.ts';
+import { EXIT_FAILED, EXIT_OK, type CommandIO } from './io.ts';
+import { loadAppSets, skippedNotes } from './appset-files.ts';
 import { startProgress } from './progress.ts';
 import { parseRepoMappings } from '../git/repo-flags.ts';
 
-export const generateHelp = `Usage: spokes generate FILE... [--clusters DIR] [--repo URL=PATH]... [--output yaml|json]
+export const generateHelp = `Usage: spokes generate PATH... [--clusters DIR] [--repo URL=PATH]... [--output yaml|json]
                        [--cluster-decisions FILE] [--plugin NAME=URL]... [--scm-fixture FILE]
 
-Renders every Application the ApplicationSet(s) in FILE would produce, offline, exactly as
-Argo CD would, and prints them (yaml: a multi-document stream; json: an array).
+Renders every Application the ApplicationSet(s) in PATH would produce, offline, exactly as
+Argo CD would, and prints them (yaml: a multi-document stream; json: an array). A PATH is a
+YAML file or a folder (its .yaml/.yml files, recursively, in path order). Documents that are
+not ApplicationSets (an AppProject, an Application) are skipped, with one note per kind on
+stderr. An ApplicationSet that fails is reported on stderr and the others are still printed.
 
 Options:
   --clusters DIR     cluster Secrets (YAML) to use for the clusters generator
@@ -46,7 +49,8 @@ Options:
   -o, --output FMT   yaml (default) or json
   -h, --help         show this help
 
-Exit codes: 0 ok, 1 an ApplicationSet could not be expanded, 2 bad command line.
+Exit codes: 0 ok, 1 any path, file or ApplicationSet failed (the rest is printed), 2 bad
+command line.
 `;
 
 export interface GenerateOptions {
@@ -124,57 +128,64 @@ export async function runGenerate(args: readonly string[], io: CommandIO): Promi
     io.stdout(generateHelp);
     return EXIT_OK;
   }
-  const apps = await generateFromFiles(options, io);
-  io.stdout(options.output === 'json' ? `${JSON.stringify(apps, null, 2)}\n` : toYamlStream(apps));
-  return EXIT_OK;
+  const result = await generateAll(options, io);
+  const { apps } = result;
+  // When everything failed, stdout stays empty (not even `[]`), so a pipe sees no output at all.
+  if (apps.length > 0 || result.failures.length === 0)
+    io.stdout(options.output === 'json' ? `${JSON.stringify(apps, null, 2)}\n` : toYamlStream(apps));
+  io.stderr(skippedNotes('generate', result.skipped));
+  for (const failure of result.failures) io.stderr(`spokes generate: error: ${failure.message}\n`);
+  return result.failures.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+export interface GenerateResult {
+  /** The Applications of every ApplicationSet that expanded, in order. */
+  readonly apps: Application[];
+  /** Documents that are not ApplicationSets, by kind. */
+  readonly skipped: ReadonlyMap<string, number>;
+  /** One per path, file, document or ApplicationSet that failed; the others are still expanded. */
+  readonly failures: readonly SpokesError[];
 }
 
 /**
- * Expands every ApplicationSet in the files, in order; the first failure throws. With `io`,
- * progress (one tick per ApplicationSet) goes to its stderr.
+ * Expands every ApplicationSet in the files and folders, in order; a failure is recorded and the
+ * next ApplicationSet expanded. With `io`, progress (one tick per ApplicationSet) goes to its stderr.
  */
-export async function generateFromFiles(options: GenerateOptions, io?: CommandIO): Promise<Application[]> {
+export async function generateAll(options: GenerateOptions, io?: CommandIO): Promise<GenerateResult> {
   const clusters = fileClusterSource(options.clustersDir);
   const repos = reposFor(options.repos, options.clustersDir);
   const external = offlineSources(options);
+  const loaded = await loadAppSets(options.files);
+  const failures: SpokesError[] = [...loaded.failures];
   const apps: Application[] = [];
-  // Every file is read first, to count the ApplicationSets; a read error is raised in file order.
-  const loaded = await Promise.all(
-    options.files.map((file) =>
-      readApplicationSets(file).then(
-        (sets) => ({ file, sets }),
-        (error: unknown) => ({ file, sets: [], error }),
-      ),
-    ),
-  );
-  const total = loaded.reduce((sum, l) => sum + l.sets.length, 0);
-  const progress = io === undefined ? undefined : startProgress(io, 'generate', total);
-  let failed = true;
+  const progress = io === undefined ? undefined : startProgress(io, 'generate', loaded.appSets.length);
   try {
-    for (const { file, sets, ...read } of loaded) {
-      if ('error' in read) throw read.error;
-      for (const appSet of sets) {
-        try {
-          apps.push(...(await expand(appSet, { clusters, repos, ...external })));
-        } catch (err) {
-          throw err instanceof SpokesError ? err.at(file) : err;
-        }
-        progress?.tick(`${appSetNamespace(appSet)}/${appSet.metadata.name}`);
+    for (const { appSet, file } of loaded.appSets) {
+      const name = `${appSetNamespace(appSet)}/${appSet.metadata.name}`;
+      try {
+        apps.push(...(await expand(appSet, { clusters, repos, ...external })));
+      } catch (err) {
+        // expand's errors name the ApplicationSet; anything else is located here.
+        failures.push(
+          err instanceof SpokesError
+            ? err.at(file)
+            : locate(err, 'GeneratorFailed', file, `ApplicationSet ${name}`),
+        );
       }
+      progress?.tick(name);
     }
-    failed = false;
   } finally {
-    progress?.done(failed ? 'failed' : `${apps.length} Applications`);
+    progress?.done(failures.length > 0 ? `${failures.length} failed` : `${apps.length} Applications`);
     repos.close();
   }
-  return apps;
+  return { apps, skipped: loaded.skipped, failures };
 }
 
-export async function readApplicationSets(file: string): Promise<ApplicationSet[]> {
-  const text = await readFile(file, 'utf8').catch((err: unknown) => {
-    throw new SpokesError('Io', `cannot read: ${(err as Error).message}`, { path: [file] });
-  });
-  return parseYamlDocuments(text, file).map((doc) => parseApplicationSet(doc, file));
+/** Every Application the files' ApplicationSets produce; the first failure throws. */
+export async function generateFromFiles(options: GenerateOptions, io?: CommandIO): Promise<Application[]> {
+  const result = await generateAll(options, io);
+  if (result.failures[0] !== undefined) throw result.failures[0];
+  return result.apps;
 }
 
 /**

@@ -136,6 +136,7 @@ async function renderWithRevision(
     multiSource: (spec.sources?.length ?? 0) > 0,
     appName: app.metadata.name,
     ...(namespace ? { namespace } : {}),
+    ...(spec.project ? { project: spec.project } : {}),
   });
   return { objects: rendered.objects, revision: rendered.revisions.join(',') };
 }

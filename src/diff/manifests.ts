@@ -74,6 +74,7 @@ export async function renderApp(app: Application, renderer: Renderer): Promise<K
     multiSource: (spec.sources?.length ?? 0) > 0,
     appName: app.metadata.name,
     ...(namespace ? { namespace } : {}),
+    ...(spec.project ? { project: spec.project } : {}),
   });
   return rendered.objects;
 }

@@ -10,7 +10,7 @@ kind: ApplicationSet
 metadata: {name: a}
 spec:
   generators: [{list: {elements: []}}]
-  template: {}
+  template: {metadata: {}, spec: {project: default, destination: {}}}
 `;
 
 function entry(path: string, type: TreeEntry['type'] = 'blob', mode = '100644'): TreeEntry {
@@ -40,6 +40,11 @@ describe('revision files', () => {
       'no generators',
       appSet.replace('generators: [{list: {elements: []}}]', 'generators: []'),
       /f\.yaml › ApplicationSet argocd\/a: spec\.generators/,
+    ],
+    [
+      'no project: refused as the hub refuses it',
+      appSet.replace('project: default, ', ''),
+      /f\.yaml › ApplicationSet argocd\/a: ApplicationSet\.argoproj\.io "a" is invalid: spec\.template\.spec\.project: Required value/,
     ],
   ];
   for (const [name, text, message] of broken) {

@@ -81,6 +81,8 @@ export interface DiffReport {
   readonly base: SideInfo;
   readonly head: SideInfo;
   readonly comparison: Comparison;
+  /** ApplicationSets that failed to expand (their Applications are left out of both sides). */
+  readonly failures?: readonly SpokesError[];
   /**
    * With `--manifests`: per Application (`namespace/name`) rendered, its object diff: every added
    * or changed one, and those of `manifestsOnly`.
@@ -141,9 +143,15 @@ export async function computeDiff(options: DiffOptions): Promise<DiffReport> {
     const clustersDir = checkedClustersDir(options.clustersDir, base, head);
     const loaded = await Promise.all([base, head].map((s) => loadSide(s, paths, clustersDir)));
     for (const l of loaded) secrets.push(...l.repoSecrets);
-    const apps = await expandSides(loaded, options.progress);
+    const expanded = await expandSides(loaded, options.progress);
+    const apps = expanded.sides;
     const comparison = compareApps(apps[0]!, apps[1]!);
-    const report: DiffReport = { base: base.info, head: head.info, comparison };
+    const report: DiffReport = {
+      base: base.info,
+      head: head.info,
+      comparison,
+      ...(expanded.failures.length > 0 ? { failures: expanded.failures } : {}),
+    };
     if (!options.manifests) return report;
     // Charts: local folders first (--chart-repo), else the repositories, with the Secrets found in this repository.
     charts = createChartSource({
@@ -234,33 +242,56 @@ async function loadSide(
   }
 }
 
+/** The Applications of each side, and the ApplicationSets that failed (at either side). */
+interface Expanded {
+  readonly sides: Map<string, SideApp>[];
+  readonly failures: SpokesError[];
+}
+
+/**
+ * Expands every ApplicationSet of both sides. One that fails (at either side) is reported and its
+ * Applications are left out of both sides, so a failure never shows as Applications removed.
+ */
 async function expandSides(
   sides: readonly LoadedSide[],
   progress: DiffOptions['progress'],
-): Promise<Map<string, SideApp>[]> {
+): Promise<Expanded> {
   const total = sides.reduce((n, s) => n + s.appSets.length, 0);
   const sink = progress?.('spokes diff: expanding ApplicationSets', total);
+  const failures: SpokesError[] = [];
+  const failed = new Set<string>();
   try {
     const out: Map<string, SideApp>[] = [];
-    for (const loaded of sides) out.push(await expandSide(loaded, sink));
-    sink?.done();
-    return out;
+    for (const loaded of sides)
+      out.push(
+        await expandSide(loaded, sink, (name, err) => {
+          failed.add(name);
+          failures.push(err);
+        }),
+      );
+    for (const apps of out) for (const [key, entry] of apps) if (failed.has(entry.appSet)) apps.delete(key);
+    sink?.done(failures.length > 0 ? `${failures.length} failed` : undefined);
+    return { sides: out, failures };
   } catch (err) {
     sink?.done('failed');
     throw err;
   }
 }
 
-async function expandSide(loaded: LoadedSide, sink: ProgressSink | undefined): Promise<Map<string, SideApp>> {
+async function expandSide(
+  loaded: LoadedSide,
+  sink: ProgressSink | undefined,
+  onFailure: (appSet: string, err: SpokesError) => void,
+): Promise<Map<string, SideApp>> {
   const { side } = loaded;
   const apps = new Map<string, SideApp>();
   for (const { appSet, file } of loaded.appSets) {
     const name = `${appSet.metadata.namespace ?? 'argocd'}/${appSet.metadata.name}`;
-    let produced: Application[];
+    let produced: Application[] = [];
     try {
       produced = await expand(appSet, { clusters: loaded.clusters, repos: side.repos });
     } catch (err) {
-      throw locate(err, 'GeneratorFailed', side.label, file);
+      onFailure(name, locate(err, 'GeneratorFailed', side.label, file));
     }
     for (const app of produced) addApp(apps, { app, appSet: name, file }, side.label);
     sink?.tick(`${side.info.side} ${file}`);

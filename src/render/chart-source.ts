@@ -76,7 +76,7 @@ export async function renderChartSource(ctx: ChartContext, request: RenderReques
   const passCredentials =
     (source.helm as { passCredentials?: unknown } | undefined)?.passCredentials === true;
   const chartRequest = { ...request, source: { ...source, path: '' } };
-  const p = await planTree(chartRequest, { at }, 'Helm');
+  const p = await planTree(chartRequest, { at, revision: resolved.version }, 'Helm');
   const key = JSON.stringify(['chart', p.key, await refCommits(ctx, request, p)]);
   const objects = await ctx.remember(key, () =>
     withExtracted(
@@ -112,6 +112,7 @@ export async function renderOciArtifact(ctx: ChartContext, request: RenderReques
     source.directory ?? null,
     request.appName,
     request.namespace ?? '',
+    request.project ?? '',
     refs,
     ctx.kustomize().buildOptions,
   ]);

@@ -18,7 +18,7 @@ export interface DirectoryOptions {
   readonly exclude?: string;
 }
 
-const MANIFEST_FILE = /\.(yaml|yml|json)$/;
+const MANIFEST_FILE = /\.(yaml|yml|json|jsonnet)$/;
 const SKIP_MARKER = '+argocd:skip-file-rendering';
 
 /** The application path as a tree prefix: '' for the repository root. */
@@ -99,6 +99,14 @@ export async function renderDirectory(
   const files = tree
     .filter((e) => candidate(e, filter) !== undefined)
     .sort((a, b) => walkOrder(a.path, b.path));
+  const jsonnet = files.find((e) => e.path.endsWith('.jsonnet'));
+  if (jsonnet !== undefined) {
+    // Argo CD evaluates Jsonnet files here; Spokes does not, and says so rather than skip them.
+    throw new SpokesError(
+      'NotSupported',
+      `${jsonnet.path}: Jsonnet is not rendered by Spokes (render it to YAML in git, or exclude it with directory.exclude)`,
+    );
+  }
   const texts = await Promise.all(files.map((entry) => readCandidate(repo, at, entry)));
   const objects: KubeObject[] = [];
   files.forEach((entry, i) => {

@@ -25,6 +25,9 @@ export const helmOptionsSchema = z.looseObject({
   parameters: z
     .array(z.object({ name: z.string(), value: z.string(), forceString: z.boolean().optional() }))
     .optional(),
+  fileParameters: z.array(z.object({ name: z.string(), path: z.string() })).optional(),
+  passCredentials: z.boolean().optional(),
+  version: z.string().optional(),
   skipCrds: z.boolean().optional(),
   skipTests: z.boolean().optional(),
   skipSchemaValidation: z.boolean().optional(),
@@ -126,6 +129,18 @@ async function valueFileArgs(input: ValueFileInput): Promise<string[]> {
   return args;
 }
 
+/** `--set-file name=path` per file parameter, paths resolved as value files are. */
+async function setFileArgs(input: ValueFileInput): Promise<string[]> {
+  const args: string[] = [];
+  for (const [index, { name, path: file }] of (input.options.fileParameters ?? []).entries()) {
+    const path = await valueFileOnDisk(input, file, 1000 + index);
+    if (path === undefined)
+      throw new SpokesError('FileNotFound', `helm file parameter "${name}": "${file}" does not exist`);
+    args.push('--set-file', `${name}=${cleanSetValue(path)}`);
+  }
+  return args;
+}
+
 function setArgs(parameters: NonNullable<HelmOptions['parameters']>): string[] {
   const set = new Map<string, string>();
   const setString = new Map<string, string>();
@@ -180,8 +195,9 @@ export async function renderHelm(
     const args = ['template', '.', '--name-template', name];
     if (namespace !== '') args.push('--namespace', namespace);
     if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
-    const values = await valueFileArgs({ root, appPath, options, scratch, refs: input.refs });
-    args.push(...setArgs(options.parameters ?? []), ...values);
+    const files = { root, appPath, options, scratch, refs: input.refs };
+    const values = await valueFileArgs(files);
+    args.push(...setArgs(options.parameters ?? []), ...(await setFileArgs(files)), ...values);
     const inline = inlineValues(options);
     if (inline !== '') {
       const file = join(scratch, 'values.yaml');

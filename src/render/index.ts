@@ -24,6 +24,7 @@ import { helmOptionsSchema, renderHelm, type HelmOptions } from './helm.ts';
 import { kustomizeOptionsSchema, renderKustomize, type KustomizeOptions } from './kustomize.ts';
 import { kustomizeBuildFor, NO_KUSTOMIZE_SETTINGS, type KustomizeSettings } from './kustomize-settings.ts';
 import { RefResolver, refSourceFor, type RefSources } from './refs.ts';
+import { buildEnv, substituteHelm, substituteKustomize } from './envsubst.ts';
 import type { ToolOptions } from './tools.ts';
 
 export { type ToolOptions } from './tools.ts';
@@ -51,6 +52,8 @@ export interface RenderRequest {
   readonly refSources?: RefSources;
   /** Skip cached chart indexes and tag lists (a hard refresh). */
   readonly noCache?: boolean;
+  /** The Application's project (`$ARGOCD_APP_PROJECT_NAME` in substituted options). */
+  readonly project?: string;
 }
 
 export interface RenderedSource {
@@ -77,11 +80,30 @@ export interface RendererOptions {
   readonly cacheSize?: number;
 }
 
+const jsonnetVarSchema = z.looseObject({ name: z.string(), value: z.string(), code: z.boolean().optional() });
 const directorySchema = z.looseObject({
   recurse: z.boolean().optional(),
   include: z.string().optional(),
   exclude: z.string().optional(),
+  jsonnet: z
+    .looseObject({
+      extVars: z.array(jsonnetVarSchema).nullish(),
+      tlas: z.array(jsonnetVarSchema).nullish(),
+      libs: z.array(z.string()).nullish(),
+    })
+    .optional(),
 });
+
+/**
+ * Source options Argo CD honours that Spokes does not: refused by name, never ignored. (Jsonnet
+ * settings matter only for `.jsonnet` files, which the directory render refuses by name.)
+ */
+export function unsupportedOption(source: ApplicationSource): string | undefined {
+  const version = (source.helm as { version?: unknown } | undefined)?.version;
+  if (typeof version === 'string' && version !== '' && version !== 'v3')
+    return `source.helm.version "${version}": Spokes templates charts with Helm 3 only (version: v3)`;
+  return undefined;
+}
 
 const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set([
   'kustomization.yaml',
@@ -140,6 +162,8 @@ function parseOptions<T>(schema: z.ZodType<T>, value: unknown, field: string): T
  */
 export function checkSource(source: ApplicationSource, refs: RefSources | undefined): void {
   const type = explicitType(source);
+  const unsupported = unsupportedOption(source);
+  if (unsupported !== undefined) throw new SpokesError('NotSupported', unsupported);
   if (source.chart) {
     if (!source.targetRevision) {
       throw new SpokesError(
@@ -157,10 +181,21 @@ export function checkSource(source: ApplicationSource, refs: RefSources | undefi
   if (source.helm !== undefined) {
     const helm = parseOptions(helmOptionsSchema, source.helm, 'helm');
     if (refs !== undefined)
-      for (const file of helm.valueFiles ?? []) if (file.startsWith('$')) refSourceFor(file, refs);
+      for (const file of helmFiles(helm)) if (file.startsWith('$')) refSourceFor(file, refs);
   }
   if (source.kustomize !== undefined) parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize');
   if (source.directory !== undefined) parseOptions(directorySchema, source.directory, 'directory');
+}
+
+/** True when `file` is `$name/...` and `name` is one of the ref sources. */
+function namesRefSource(file: string, refs: RefSources | undefined): boolean {
+  const match = /^\$([^/]+)\//.exec(file);
+  return match !== null && refs !== undefined && refs.has(`$${match[1]}`);
+}
+
+/** The files a Helm source reads besides its chart: value files and file parameters. */
+function helmFiles(options: HelmOptions): string[] {
+  return [...(options.valueFiles ?? []), ...(options.fileParameters ?? []).map((p) => p.path)];
 }
 
 /** A source's files: read through `reader` at `at`, or written out to a folder for the tools. */
@@ -190,7 +225,7 @@ export interface RenderContext {
 /** The source type and its parsed options for a tree, and the cache key parts they make. */
 export async function planTree(
   request: RenderRequest,
-  tree: Pick<TreeRender, 'at'> & Partial<Pick<TreeRender, 'reader'>>,
+  tree: Pick<TreeRender, 'at'> & Partial<Pick<TreeRender, 'reader'>> & { readonly revision?: string },
   forced?: SourceType,
 ): Promise<Plan> {
   const { source } = request;
@@ -201,11 +236,22 @@ export async function planTree(
     return discoverType(await tree.reader.listTree(tree.at), appPath);
   };
   const type = forced ?? explicitType(source) ?? (await discover());
+  const env = buildEnv({
+    appName: request.appName,
+    ...(request.namespace ? { namespace: request.namespace } : {}),
+    ...(request.project ? { project: request.project } : {}),
+    revision: tree.revision ?? tree.at.commit,
+    repoURL: source.repoURL,
+    ...(source.path ? { path: source.path } : {}),
+    ...(source.targetRevision ? { targetRevision: source.targetRevision } : {}),
+  });
   const opts =
     type === 'Helm'
-      ? parseOptions(helmOptionsSchema, source.helm, 'helm')
+      ? substituteHelm(parseOptions(helmOptionsSchema, source.helm, 'helm'), env, (file) =>
+          namesRefSource(file, request.refSources),
+        )
       : type === 'Kustomize'
-        ? parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize')
+        ? substituteKustomize(parseOptions(kustomizeOptionsSchema, source.kustomize, 'kustomize'), env)
         : parseOptions(directorySchema, source.directory, 'directory');
   const helmContext = type === 'Helm' ? { appName: request.appName, namespace: request.namespace ?? '' } : {};
   const key = JSON.stringify([tree.at.repoURL, tree.at.commit, appPath, type, opts, helmContext]);
@@ -277,7 +323,7 @@ export async function refCommits(
   at?: RepoRevision,
 ): Promise<string[]> {
   if (p.type !== 'Helm' || request.refSources === undefined) return [];
-  const files = (p.options as HelmOptions).valueFiles ?? [];
+  const files = helmFiles(p.options as HelmOptions);
   if (!files.some((f) => f.startsWith('$'))) return [];
   const refs = new RefResolver(ctx.repos, request.refSources);
   if (at !== undefined) await refs.checkSameRepository(files, at);

@@ -1,16 +1,19 @@
 /**
  * A Kustomize source, built the way Argo CD builds it: the `source.kustomize` overrides are applied
- * with `kustomize edit` inside the exported copy of the repository (never the cache), in Argo's
- * order — namePrefix, nameSuffix, images, replicas, commonLabels, commonAnnotations, namespace —
- * then `kustomize build <app path>` runs from the repository root.
+ * inside the exported copy of the repository (never the cache), in Argo's order — namePrefix,
+ * nameSuffix, images, replicas, commonLabels, commonAnnotations, namespace with `kustomize edit`,
+ * then `patches` appended to the kustomization file's own, then `components` with `kustomize edit`
+ * — and `kustomize build <app path>` runs from the repository root.
  */
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { KubeObject } from '../kube/types.ts';
 import { SpokesError } from '../errors.ts';
 import { parseManifestStream } from './manifests.ts';
 import type { ChartSource } from '../charts/types.ts';
 import { prepareHelmCharts } from './kustomize-helm.ts';
+import { appendPatches, kustomizePatchSchema } from './kustomize-patches.ts';
 import { helmEnabled, type KustomizeBuild } from './kustomize-settings.ts';
 import { runTool, toolPath, type ToolOptions } from './tools.ts';
 
@@ -28,6 +31,12 @@ export const kustomizeOptionsSchema = z.looseObject({
   forceCommonAnnotations: z.boolean().optional(),
   labelWithoutSelector: z.boolean().optional(),
   labelIncludeTemplates: z.boolean().optional(),
+  commonAnnotationsEnvsubst: z.boolean().optional(),
+  patches: z.array(kustomizePatchSchema).optional(),
+  components: z.array(z.string()).optional(),
+  ignoreMissingComponents: z.boolean().optional(),
+  kubeVersion: z.string().optional(),
+  apiVersions: z.array(z.string()).optional(),
   version: z.string().optional(),
 });
 export type KustomizeOptions = z.infer<typeof kustomizeOptionsSchema>;
@@ -104,6 +113,38 @@ export async function renderKustomize(
       args.push('--helm-command', await toolPath('helm', tools));
     }
   }
+  if (options.patches?.length) await appendPatches(dir, options.patches);
+  const components = await presentComponents(root, dir, options);
+  if (components.length > 0)
+    await runTool('kustomize', ['edit', 'add', 'component', ...components], dir, kustomizeTools);
+  if (helmEnabled(run.build.options)) args.push(...helmVersionArgs(options));
   const out = await runTool('kustomize', args, root, kustomizeTools);
   return parseManifestStream(out, 'kustomize build');
+}
+
+/** `components`, less those missing from the repository when `ignoreMissingComponents` is set. */
+async function presentComponents(root: string, dir: string, options: KustomizeOptions): Promise<string[]> {
+  const components = options.components ?? [];
+  if (options.ignoreMissingComponents !== true) return components;
+  const present: string[] = [];
+  for (const component of components) {
+    const inRepo = relative(root, join(dir, component));
+    if (inRepo.startsWith('..')) continue; // Argo's rooted stat fails for paths leaving the repository
+    if (
+      await stat(join(root, inRepo)).then(
+        () => true,
+        () => false,
+      )
+    )
+      present.push(component);
+  }
+  return present;
+}
+
+/** The Helm versions kustomize's helmCharts are templated for (`--enable-helm` only, as in Argo CD). */
+function helmVersionArgs(options: KustomizeOptions): string[] {
+  return [
+    ...(options.kubeVersion ? ['--helm-kube-version', options.kubeVersion] : []),
+    ...(options.apiVersions ?? []).flatMap((v) => ['--helm-api-versions', v]),
+  ];
 }

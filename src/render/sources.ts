@@ -17,6 +17,8 @@ export interface SourcesRequest {
   readonly appName: string;
   readonly namespace?: string;
   readonly noCache?: boolean;
+  /** The Application's project, for `$ARGOCD_APP_PROJECT_NAME` in substituted options. */
+  readonly project?: string;
 }
 
 export interface RenderedApp {
@@ -80,6 +82,7 @@ export async function renderSources(renderer: Renderer, request: SourcesRequest)
           ...(request.namespace ? { namespace: request.namespace } : {}),
           ...(refSources ? { refSources } : {}),
           ...(request.noCache ? { noCache: true } : {}),
+          ...(request.project ? { project: request.project } : {}),
         });
       } catch (err) {
         const where = describeSource(source, index, multiple);

@@ -13,6 +13,7 @@ import { APPLICATIONS, type KubeObject, type ResourceType } from '../kube/types.
 import type { Logger } from '../log.ts';
 import type { K8sRequest } from '../observability/app-metrics.ts';
 import { inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
+import { refusedSyncOptions } from './sync-options.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
 import { compareApp, resourceStatusEntry, type Comparison } from './compare.ts';
 import type { Destinations, ResolvedDestination } from './destinations.ts';
@@ -199,6 +200,11 @@ async function prepare(run: Run): Promise<Prepared> {
   }
   const denied = checkResources(project, app.spec.project, targets);
   if (denied !== undefined) throw new ConditionError('InvalidSpecError', denied);
+  const refused = refusedSyncOptions(
+    app.spec.syncPolicy?.syncOptions ?? [],
+    targets.map((t) => t.obj),
+  );
+  if (refused !== undefined) throw new ConditionError('InvalidSpecError', refused);
   const cache = deps.cacheFor(dest);
   const where = `cluster ${dest.name || dest.server} unreachable`;
   const types = uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]);
@@ -270,6 +276,7 @@ async function renderAll(
       multiSource: (app.spec.sources?.length ?? 0) > 0,
       appName: app.metadata.name,
       namespace: app.spec.destination.namespace ?? '',
+      project: app.spec.project,
       noCache: app.metadata.annotations?.[ANNOTATION_REFRESH] === 'hard',
     });
     return { ...rendered, sourceType: rendered.types.find((t) => t !== '') ?? '' };

@@ -69,6 +69,10 @@ describe('rendering with real kustomize and helm', () => {
           'base/kustomization.yaml': 'resources: [deploy.yaml]\n',
           'overlays/dev/kustomization.yaml': 'resources: [../../base]\nnamePrefix: dev-\n',
           'broken/kustomization.yaml': 'resources: [missing.yaml]\n',
+          'patched/kustomization.yaml':
+            'resources: [../base]\npatches:\n- patch: |-\n    - op: add\n      path: /metadata/labels/own\n      value: kept\n  target: {kind: Deployment}\n',
+          'components/extra/kustomization.yaml':
+            'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations: {component: extra}\n',
           ...chart,
         },
       },
@@ -114,6 +118,53 @@ describe('rendering with real kustomize and helm', () => {
     assert.equal(deploy?.metadata.labels?.['tier'], 'front');
     const spec = deploy?.['spec'] as { template: { spec: { containers: { image: string }[] } } };
     assert.equal(spec.template.spec.containers[0]?.image, 'registry.example/nginx:1.27');
+  });
+
+  test("source.kustomize.patches are appended to the kustomization's own; components; $ARGOCD_APP_* substituted", async () => {
+    const out = await renderer.render({
+      appName: 'shop',
+      project: 'team',
+      source: {
+        repoURL: URL,
+        path: 'patched',
+        targetRevision: 'main',
+        kustomize: {
+          images: ['nginx=nginx:$ARGOCD_APP_REVISION_SHORT'],
+          commonLabels: { app: '${ARGOCD_APP_NAME}' },
+          patches: [
+            {
+              target: { kind: 'Deployment', name: 'web' },
+              patch: '- op: replace\n  path: /spec/replicas\n  value: 3\n',
+            },
+          ],
+          components: ['../components/extra', '../components/missing'],
+          ignoreMissingComponents: true,
+        },
+      },
+    });
+    const [deploy] = out.objects;
+    const spec = deploy?.['spec'] as {
+      replicas: number;
+      template: { spec: { containers: { image: string }[] } };
+    };
+    assert.equal(spec.replicas, 3);
+    assert.equal(deploy?.metadata.labels?.['own'], 'kept');
+    assert.equal(deploy?.metadata.labels?.['app'], 'shop');
+    assert.equal(deploy?.metadata.annotations?.['component'], 'extra');
+    assert.equal(
+      spec.template.spec.containers[0]?.image,
+      `nginx:${(await repo.revParse('main')).slice(0, 7)}`,
+    );
+  });
+
+  test('a missing component without ignoreMissingComponents fails the render', async () => {
+    await assert.rejects(
+      renderer.render({
+        appName: 'a',
+        source: { repoURL: URL, path: 'patched', kustomize: { components: ['../components/missing'] } },
+      }),
+      (err: unknown) => err instanceof SpokesError && err.code === 'RenderFailed',
+    );
   });
 
   test('the edits never touch the repository (a plain build afterwards is unchanged)', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -58,7 +58,7 @@ describe('spokes CLI', () => {
 
   const help: [string, string[], RegExp][] = [
     ['spokes --help', ['--help'], /Commands:\n {2}generate/],
-    ['spokes generate --help', ['generate', '--help'], /Usage: spokes generate FILE\.\.\./],
+    ['spokes generate --help', ['generate', '--help'], /Usage: spokes generate PATH\.\.\./],
   ];
   for (const [name, argv, text] of help) {
     test(`${name} prints help and exits 0`, async () => {
@@ -89,19 +89,19 @@ describe('spokes CLI', () => {
   const failures: [string, string, RegExp][] = [
     ['malformed YAML', 'kind: [ApplicationSet\n', /bad\.yaml: invalid YAML at line \d+, column \d+/],
     [
-      'a document that is not an ApplicationSet',
-      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x}\nspec: {}\n',
-      /bad\.yaml › ApplicationSet argocd\/x: kind: expected "ApplicationSet"/,
+      'an ApplicationSet of the wrong apiVersion',
+      'apiVersion: argoproj.io/v1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {generators: [{list: {elements: []}}], template: {metadata: {}, spec: {project: p, destination: {}}}}\n',
+      /bad\.yaml › ApplicationSet argocd\/x: apiVersion: /,
     ],
     [
       'a spec without generators',
-      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {template: {}}\n',
-      /bad\.yaml › ApplicationSet argocd\/x: spec\.generators: /,
+      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {template: {metadata: {}, spec: {project: p, destination: {}}}}\n',
+      /bad\.yaml › ApplicationSet argocd\/x: ApplicationSet\.argoproj\.io "x" is invalid: spec\.generators: Required value/,
     ],
     [
       'a generator missing its children',
-      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec:\n  generators: [{matrix: {}}]\n  template: {}\n',
-      /bad\.yaml › ApplicationSet argocd\/x › spec\.generators\[0\]\.matrix: generators: expected array/,
+      'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec:\n  generators: [{matrix: {generators: {}}}]\n  template: {}\n',
+      /bad\.yaml › ApplicationSet argocd\/x: ApplicationSet\.argoproj\.io "x" is invalid: \[spec\.generators\[0\]\.matrix\.generators: Invalid value: "object": spec\.generators\[0\]\.matrix\.generators in body must be of type array: "object", spec\.template\.metadata: Required value, spec\.template\.spec: Required value\]/,
     ],
   ];
   for (const [name, text, message] of failures) {
@@ -116,6 +116,62 @@ describe('spokes CLI', () => {
   test('failure: a file that does not exist', async () => {
     const r = await spokes('generate', join(dir, 'missing.yaml'));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /missing\.yaml: cannot read: ENOENT/);
+    assert.match(r.stderr, /missing\.yaml: cannot read: no such file or directory/);
+    assert.doesNotMatch(r.stderr, /ENOENT|EISDIR/);
+  });
+
+  test('a folder: YAML files found recursively, in path order; other kinds skipped with one note per kind', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'spokes-cli-tree-'));
+    mkdirSync(join(root, 'b', '.hidden'), { recursive: true });
+    mkdirSync(join(root, 'a'));
+    const appSet = (name: string): string =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: ${name}}\nspec:\n  generators: [{list: {elements: [{x: '1'}]}}]\n  template:\n    metadata: {name: '${name}-app'}\n    spec: {project: default, destination: {server: https://kubernetes.default.svc, namespace: x}}\n`;
+    writeFileSync(join(root, 'b', 'z.yml'), appSet('second'));
+    writeFileSync(join(root, 'b', '.hidden', 'h.yaml'), appSet('hidden'));
+    writeFileSync(
+      join(root, 'a', 'one.yaml'),
+      `${appSet('first')}---\nkind: AppProject\nmetadata: {name: p}\n---\nkind: Application\nmetadata: {name: x}\n---\nkind: Application\nmetadata: {name: y}\n`,
+    );
+    writeFileSync(join(root, 'README.md'), 'not yaml');
+    const r = await spokes('generate', root, '--clusters', emptyClusters, '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { metadata: { name: string } }[]).map((a) => a.metadata.name),
+      ['first-app', 'second-app'],
+    );
+    assert.equal(
+      r.stderr,
+      'spokes generate: note: skipped 1 AppProject document (not an ApplicationSet)\n' +
+        'spokes generate: note: skipped 2 Application documents (not an ApplicationSet)\n',
+    );
+  });
+
+  test('one failing ApplicationSet does not hide the others: all rendered printed, each failure its own message, exit 1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'spokes-cli-fail-'));
+    const bad = (name: string): string =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: ${name}}\nspec:\n  generators: [{bogus: {}}]\n  template: {metadata: {}, spec: {project: p, destination: {}}}\n`;
+    writeFileSync(join(root, '1.yaml'), bad('bad-one'));
+    writeFileSync(join(root, '2.yaml'), 'kind: [broken\n');
+    const r = await spokes(
+      'generate',
+      root,
+      good,
+      join(root, 'missing'),
+      '--clusters',
+      emptyClusters,
+      '-o',
+      'json',
+    );
+    assert.equal(r.code, 1);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { metadata: { name: string } }[]).map((a) => a.metadata.name),
+      ['a', 'b'],
+    );
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('spokes generate: error: '));
+    assert.equal(errors.length, 3, r.stderr);
+    assert.match(errors[0]!, /missing: cannot read: no such file or directory/);
+    // Reading failures first (paths, then files), then each ApplicationSet that failed to expand.
+    assert.match(errors[1]!, /2\.yaml: invalid YAML/);
+    assert.match(errors[2]!, /1\.yaml › ApplicationSet argocd\/bad-one › spec\.generators\[0\]: /);
   });
 });
