@@ -1,7 +1,7 @@
 /**
  * `templatePatch`: a template string rendered with the param set, read as YAML and applied to the
  * rendered Application as a strategic merge patch (for Application's fields: maps merge, lists are
- * replaced, null deletes). A patch can never change `spec.project`.
+ * replaced except metadata.finalizers, which merge; null deletes). A patch can never change `spec.project`.
  */
 import { applicationSchema, type Application } from '../api/application.ts';
 import { parseWith } from '../api/validate.ts';
@@ -32,12 +32,23 @@ export function applyTemplatePatch(
 /** The strategic-merge-patch directive key (`$patch: replace | delete | merge`). */
 const DIRECTIVE = '$patch';
 
+/** The lists Application's Go types mark `patchStrategy: merge` (ObjectMeta.finalizers): a union. */
+const MERGED_LISTS = new Set(['metadata.finalizers']);
+const DELETE_FROM_LIST = '$deleteFromPrimitiveList/';
+
 /**
- * Strategic merge for Application fields (none declares a merge key): maps merge key by key, a
- * null value deletes, lists and scalars replace; a map's `$patch: replace` replaces it whole.
- * Returns undefined when the patch deletes the value (`$patch: delete`).
+ * Strategic merge for Application fields: maps merge key by key, a null value deletes, lists and
+ * scalars replace, except `metadata.finalizers` (merge strategy in ObjectMeta): the patch's
+ * finalizers are added to the template's (so `resources-finalizer.argocd.argoproj.io` stays,
+ * also for `finalizers: []`), and `$deleteFromPrimitiveList/finalizers` removes some. A map's
+ * `$patch: replace` replaces it whole. Returns undefined when the patch deletes the value
+ * (`$patch: delete`).
  */
-function mergePatch(target: unknown, patch: unknown): unknown {
+function mergePatch(target: unknown, patch: unknown, path = ''): unknown {
+  if (MERGED_LISTS.has(path) && Array.isArray(patch)) {
+    const base = Array.isArray(target) ? target : [];
+    return [...new Set([...base, ...patch])];
+  }
   if (!isPlainObject(patch)) return patch;
   const { [DIRECTIVE]: directive, ...fields } = patch;
   if (directive === 'delete') return undefined;
@@ -50,9 +61,21 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   const base = directive === 'replace' || !isPlainObject(target) ? {} : target;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(fields)) {
-    const merged = value === null ? undefined : mergePatch(out[key], value);
+    const at = path === '' ? key : `${path}.${key}`;
+    if (key.startsWith(DELETE_FROM_LIST) && MERGED_LISTS.has(`${path}.${key.slice(DELETE_FROM_LIST.length)}`)) {
+      continue;
+    }
+    const merged = value === null ? undefined : mergePatch(out[key], value, at);
     if (merged === undefined) delete out[key];
     else out[key] = merged;
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    if (!key.startsWith(DELETE_FROM_LIST)) continue;
+    const list = key.slice(DELETE_FROM_LIST.length);
+    if (!MERGED_LISTS.has(`${path}.${list}`) || !Array.isArray(value) || !Array.isArray(out[list])) continue;
+    const kept = (out[list] as unknown[]).filter((item) => !value.includes(item));
+    if (kept.length > 0) out[list] = kept;
+    else delete out[list];
   }
   return out;
 }
