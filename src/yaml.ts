@@ -141,7 +141,8 @@ const MAX_ALIASED_NODES = 1_000_000;
 
 interface Walk {
   readonly doc: Document.Parsed;
-  readonly fail: (node: unknown, message: string) => never;
+  /** Throws InvalidYaml at the node; the cause holds the reason as sigs.k8s.io/yaml words it. */
+  readonly fail: (node: unknown, reason: string, hint?: string) => never;
   /** Anchored nodes being expanded (an alias inside its own anchor loops). */
   readonly open: Set<unknown>;
   aliased: number;
@@ -151,12 +152,13 @@ interface Walk {
 /** A parsed document as plain JSON-like data, as sigs.k8s.io/yaml hands it to Argo CD. */
 export function documentValue(doc: Document.Parsed): unknown {
   const origin = ORIGIN.get(doc);
-  const fail = (node: unknown, message: string): never => {
+  const fail = (node: unknown, reason: string, hint?: string): never => {
     const offset = (node as { range?: [number] } | null)?.range?.[0];
     const pos = offset === undefined ? undefined : origin?.lines.linePos(offset);
     const at = pos === undefined ? '' : ` at line ${pos.line}, column ${pos.col}`;
-    throw new SpokesError('InvalidYaml', `invalid YAML${at}: ${message}`, {
+    throw new SpokesError('InvalidYaml', `invalid YAML${at}: ${reason}${hint === undefined ? '' : ` (${hint})`}`, {
       path: origin === undefined ? [] : [origin.source],
+      cause: new Error(reason),
     });
   };
   return toData(doc.contents, { doc, fail, open: new Set(), aliased: 0, inAlias: 0 });
@@ -170,7 +172,7 @@ function toData(node: unknown, walk: Walk): unknown {
     const value = node.value;
     if (typeof value === 'number' && !Number.isFinite(value)) {
       const name = Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
-      walk.fail(node, `json: unsupported value: ${name} (JSON has no ${plainText(value)}; quote it for a string)`);
+      walk.fail(node, `json: unsupported value: ${name}`, `JSON has no ${plainText(value)}; quote it for a string`);
     }
     return value ?? null;
   }
