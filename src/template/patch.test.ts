@@ -92,7 +92,7 @@ const rows: Row[] = [
     name: 'finalizers merge (ObjectMeta patch strategy): the template\'s stay',
     patch: 'metadata:\n  finalizers: [example.com/a, resources-finalizer.argocd.argoproj.io]',
     check: (app) =>
-      assert.deepEqual(app.metadata.finalizers, ['resources-finalizer.argocd.argoproj.io', 'example.com/a']),
+      assert.deepEqual(app.metadata.finalizers, ['example.com/a', 'resources-finalizer.argocd.argoproj.io']),
   },
   {
     name: 'finalizers: [] keeps the template\'s',

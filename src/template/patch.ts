@@ -38,16 +38,15 @@ const DELETE_FROM_LIST = '$deleteFromPrimitiveList/';
 
 /**
  * Strategic merge for Application fields: maps merge key by key, a null value deletes, lists and
- * scalars replace, except `metadata.finalizers` (merge strategy in ObjectMeta): the patch's
- * finalizers are added to the template's (so `resources-finalizer.argocd.argoproj.io` stays,
+ * scalars replace, except `metadata.finalizers` (merge strategy in ObjectMeta): the template's
+ * finalizers are kept next to the patch's (so `resources-finalizer.argocd.argoproj.io` stays,
  * also for `finalizers: []`), and `$deleteFromPrimitiveList/finalizers` removes some. A map's
  * `$patch: replace` replaces it whole. Returns undefined when the patch deletes the value
  * (`$patch: delete`).
  */
 function mergePatch(target: unknown, patch: unknown, path = ''): unknown {
   if (MERGED_LISTS.has(path) && Array.isArray(patch)) {
-    const base = Array.isArray(target) ? target : [];
-    return [...new Set([...base, ...patch])];
+    return mergePrimitiveList(Array.isArray(target) ? target : [], patch);
   }
   if (!isPlainObject(patch)) return patch;
   const { [DIRECTIVE]: directive, ...fields } = patch;
@@ -76,6 +75,30 @@ function mergePatch(target: unknown, patch: unknown, path = ''): unknown {
     const kept = (out[list] as unknown[]).filter((item) => !value.includes(item));
     if (kept.length > 0) out[list] = kept;
     else delete out[list];
+  }
+  return out;
+}
+
+/**
+ * A strategic merge of two lists of scalars: their union, the patch's items in the patch's order,
+ * the target's other items kept where they were relative to the patch's (an item the target does
+ * not have goes first).
+ */
+function mergePrimitiveList(target: readonly unknown[], patch: readonly unknown[]): unknown[] {
+  const inPatch = new Set(patch);
+  const patchItems = [...new Set(patch)];
+  const targetOnly = [...new Set(target)].filter((item) => !inPatch.has(item));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < patchItems.length || j < targetOnly.length) {
+    if (i >= patchItems.length) out.push(targetOnly[j++]);
+    else if (j >= targetOnly.length) out.push(patchItems[i++]);
+    else {
+      const left = target.indexOf(patchItems[i]);
+      const right = target.indexOf(targetOnly[j]);
+      out.push(left >= 0 && right < left ? targetOnly[j++] : patchItems[i++]);
+    }
   }
   return out;
 }

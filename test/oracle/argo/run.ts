@@ -109,7 +109,7 @@ function compare(set: SetName, cases: readonly string[], bin: string, work: stri
   const json = join(work, `${set}.json`);
   const run = spawnSync('python3', [join(SRC, 'diff.py'), '-j', args.j, '--json', json, ...cases], {
     cwd: ROOT,
-    env: { ...process.env, ARGO_ORACLE_BIN: bin, SPOKES_DIR: ROOT },
+    env: { ...GO_ENV, ARGO_ORACLE_BIN: bin, SPOKES_DIR: ROOT },
     stdio: ['ignore', 'ignore', 'inherit'],
     maxBuffer: 1 << 28,
   });
