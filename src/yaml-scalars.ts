@@ -91,7 +91,10 @@ export function resolvePlainScalar(s: string): GoScalar {
   const known = TABLE.get(s);
   if (known !== undefined) return known;
   if (h === '.') {
-    const f = underscoresOk(s) && DOT_FLOAT.test(s.replaceAll('_', '')) ? finiteFloat(s.replaceAll('_', '')) : undefined;
+    const f =
+      underscoresOk(s) && DOT_FLOAT.test(s.replaceAll('_', ''))
+        ? finiteFloat(s.replaceAll('_', ''))
+        : undefined;
     if (f !== undefined) return { kind: 'float', value: f };
   } else if (h === 'S' || h === 'D') {
     const plain = s.replaceAll('_', '');
@@ -109,7 +112,10 @@ export function resolvePlainScalar(s: string): GoScalar {
  * error worded as go-yaml words it. A timestamp stays its text (go-yaml's decoding into
  * interface{} keeps it a string).
  */
-export function resolveTaggedScalar(tag: 'null' | 'bool' | 'int' | 'float' | 'timestamp', s: string): GoScalar {
+export function resolveTaggedScalar(
+  tag: 'null' | 'bool' | 'int' | 'float' | 'timestamp',
+  s: string,
+): GoScalar {
   const got = tag === 'timestamp' && isGoTimestamp(s) ? undefined : resolvePlainScalar(s);
   if (got === undefined) return { kind: 'str', value: s };
   if (got.kind === tag) return got;
@@ -124,9 +130,10 @@ function withinInt64(s: string): boolean {
 
 /** The date forms go-yaml v2 reads as timestamps (YYYY-M-D, optionally with a time). */
 function isGoTimestamp(s: string): boolean {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/.exec(
-    s,
-  );
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/.exec(
+      s,
+    );
   if (m === null) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));

@@ -22,17 +22,25 @@ for (const c of yamlCases()) {
 test('a refusal says what and where', () => {
   assert.throws(
     () => parseYamlDocuments('a: 1\nb:\n  c: .nan\n', 'apps/x.yaml'),
-    (err: Error) => err.message === 'apps/x.yaml: invalid YAML at line 3, column 6: json: unsupported value: NaN (JSON has no .nan; quote it for a string)',
+    (err: Error) =>
+      err.message ===
+      'apps/x.yaml: invalid YAML at line 3, column 6: json: unsupported value: NaN (JSON has no .nan; quote it for a string)',
   );
   assert.throws(
     () => parseYamlDocuments('a: !!float abc', 'x.yaml'),
-    (err: Error) => err.message === 'x.yaml: invalid YAML at line 1, column 4: cannot decode !!str `abc` as a !!float',
+    (err: Error) =>
+      err.message === 'x.yaml: invalid YAML at line 1, column 4: cannot decode !!str `abc` as a !!float',
   );
 });
 
 test('alias expansion is bounded', () => {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 8; i++) lines.push(`${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10).fill(`*${'abcdefgh'[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < 8; i++)
+    lines.push(
+      `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+        .fill(`*${'abcdefgh'[i - 1]}`)
+        .join(', ')}]`,
+    );
   assert.throws(() => parseYamlDocuments(lines.join('\n'), 'x.yaml'), /excessive aliasing/);
 });
 

@@ -13,6 +13,7 @@ import {
   LineCounter,
   parseAllDocuments,
   stringify,
+  type Scalar,
   type Document,
   type DocumentOptions,
   type ParseOptions,
@@ -156,26 +157,24 @@ export function documentValue(doc: Document.Parsed): unknown {
     const offset = (node as { range?: [number] } | null)?.range?.[0];
     const pos = offset === undefined ? undefined : origin?.lines.linePos(offset);
     const at = pos === undefined ? '' : ` at line ${pos.line}, column ${pos.col}`;
-    throw new SpokesError('InvalidYaml', `invalid YAML${at}: ${reason}${hint === undefined ? '' : ` (${hint})`}`, {
-      path: origin === undefined ? [] : [origin.source],
-      cause: new Error(reason),
-    });
+    throw new SpokesError(
+      'InvalidYaml',
+      `invalid YAML${at}: ${reason}${hint === undefined ? '' : ` (${hint})`}`,
+      {
+        path: origin === undefined ? [] : [origin.source],
+        cause: new Error(reason),
+      },
+    );
   };
   return toData(doc.contents, { doc, fail, open: new Set(), aliased: 0, inAlias: 0 });
 }
 
 function toData(node: unknown, walk: Walk): unknown {
-  if (walk.inAlias > 0 && ++walk.aliased > MAX_ALIASED_NODES) walk.fail(node, 'document contains excessive aliasing');
+  if (walk.inAlias > 0 && ++walk.aliased > MAX_ALIASED_NODES)
+    walk.fail(node, 'document contains excessive aliasing');
   if (node === null || node === undefined) return null;
   if (isAlias(node)) return viaAlias(node, walk, (target) => toData(target, walk));
-  if (isScalar(node)) {
-    const value = node.value;
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      const name = Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
-      walk.fail(node, `json: unsupported value: ${name}`, `JSON has no ${plainText(value)}; quote it for a string`);
-    }
-    return value ?? null;
-  }
+  if (isScalar(node)) return scalarData(node, walk);
   if (isSeq(node)) return node.items.map((item) => toData(item, walk));
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
@@ -186,6 +185,20 @@ function toData(node: unknown, walk: Walk): unknown {
     return out;
   }
   return walk.fail(node, 'unsupported YAML node');
+}
+
+/** A scalar's value; NaN and the infinities have no JSON form. */
+function scalarData(node: Scalar, walk: Walk): unknown {
+  const value = node.value;
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    const name = Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
+    walk.fail(
+      node,
+      `json: unsupported value: ${name}`,
+      `JSON has no ${plainText(value)}; quote it for a string`,
+    );
+  }
+  return value ?? null;
 }
 
 function viaAlias<T>(node: unknown, walk: Walk, use: (target: unknown) => T): T {

@@ -16,16 +16,28 @@ const rows: [name: string, spec: unknown, stored: unknown][] = [
   ],
   [
     'jsonnet (omitzero) stays while it has variables; a variable keeps its empty value',
-    { source: { repoURL: 'r', directory: { jsonnet: { extVars: [{ name: 'a', value: '', code: false }], libs: [] } } } },
+    {
+      source: {
+        repoURL: 'r',
+        directory: { jsonnet: { extVars: [{ name: 'a', value: '', code: false }], libs: [] } },
+      },
+    },
     { source: { repoURL: 'r', directory: { jsonnet: { extVars: [{ name: 'a', value: '' }] } } } },
   ],
   [
     'pointer booleans and numbers keep false and 0',
     {
-      syncPolicy: { automated: { prune: false, selfHeal: false }, syncOptions: [], retry: { limit: 0, backoff: { factor: 0, duration: '' } } },
+      syncPolicy: {
+        automated: { prune: false, selfHeal: false },
+        syncOptions: [],
+        retry: { limit: 0, backoff: { factor: 0, duration: '' } },
+      },
       revisionHistoryLimit: 0,
     },
-    { syncPolicy: { automated: { prune: false, selfHeal: false }, retry: { backoff: { factor: 0 } } }, revisionHistoryLimit: 0 },
+    {
+      syncPolicy: { automated: { prune: false, selfHeal: false }, retry: { backoff: { factor: 0 } } },
+      revisionHistoryLimit: 0,
+    },
   ],
   [
     'helm, kustomize and list items',
@@ -33,8 +45,16 @@ const rows: [name: string, spec: unknown, stored: unknown][] = [
       sources: [
         {
           repoURL: 'r',
-          helm: { parameters: [{ name: 'a', value: '', forceString: false }], valuesObject: { x: '' }, skipCrds: false },
-          kustomize: { commonLabels: {}, replicas: [{ name: 'web', count: 0 }], patches: [{ patch: 'p', options: {} }] },
+          helm: {
+            parameters: [{ name: 'a', value: '', forceString: false }],
+            valuesObject: { x: '' },
+            skipCrds: false,
+          },
+          kustomize: {
+            commonLabels: {},
+            replicas: [{ name: 'web', count: 0 }],
+            patches: [{ patch: 'p', options: {} }],
+          },
         },
       ],
       ignoreDifferences: [{ kind: 'Secret', group: '', jsonPointers: [] }],
@@ -50,8 +70,13 @@ const rows: [name: string, spec: unknown, stored: unknown][] = [
       ignoreDifferences: [{ kind: 'Secret' }],
     },
   ],
-  ['fields the types do not know are left alone', { source: { repoURL: 'r', extra: '' } }, { source: { repoURL: 'r', extra: '' } }],
+  [
+    'fields the types do not know are left alone',
+    { source: { repoURL: 'r', extra: '' } },
+    { source: { repoURL: 'r', extra: '' } },
+  ],
 ];
 for (const [name, spec, stored] of rows) {
-  test(`zero values as Argo CD stores them: ${name}`, () => assert.deepEqual(withoutArgoZeroValues(spec), stored));
+  test(`zero values as Argo CD stores them: ${name}`, () =>
+    assert.deepEqual(withoutArgoZeroValues(spec), stored));
 }

@@ -89,13 +89,13 @@ const rows: Row[] = [
     check: (app) => assert.deepEqual(app, base),
   },
   {
-    name: 'finalizers merge (ObjectMeta patch strategy): the template\'s stay',
+    name: "finalizers merge (ObjectMeta patch strategy): the template's stay",
     patch: 'metadata:\n  finalizers: [example.com/a, resources-finalizer.argocd.argoproj.io]',
     check: (app) =>
       assert.deepEqual(app.metadata.finalizers, ['example.com/a', 'resources-finalizer.argocd.argoproj.io']),
   },
   {
-    name: 'finalizers: [] keeps the template\'s',
+    name: "finalizers: [] keeps the template's",
     patch: 'metadata:\n  finalizers: []',
     check: (app) => assert.deepEqual(app.metadata.finalizers, ['resources-finalizer.argocd.argoproj.io']),
   },

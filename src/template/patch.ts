@@ -51,32 +51,41 @@ function mergePatch(target: unknown, patch: unknown, path = ''): unknown {
   if (!isPlainObject(patch)) return patch;
   const { [DIRECTIVE]: directive, ...fields } = patch;
   if (directive === 'delete') return undefined;
+  const base = checkedDirective(directive) === 'replace' || !isPlainObject(target) ? {} : target;
+  const out: Record<string, unknown> = { ...base };
+  const deletions: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    const list = key.startsWith(DELETE_FROM_LIST) ? key.slice(DELETE_FROM_LIST.length) : undefined;
+    if (list !== undefined && MERGED_LISTS.has(`${path}.${list}`)) {
+      deletions.push([list, value]);
+      continue;
+    }
+    const merged =
+      value === null ? undefined : mergePatch(out[key], value, path === '' ? key : `${path}.${key}`);
+    if (merged === undefined) delete out[key];
+    else out[key] = merged;
+  }
+  for (const [list, items] of deletions) deleteFromList(out, list, items);
+  return out;
+}
+
+function checkedDirective(directive: unknown): unknown {
   if (directive !== undefined && directive !== 'replace' && directive !== 'merge') {
     throw new SpokesError(
       'TemplatePatch',
       `${FIELD}: unknown ${DIRECTIVE} directive ${JSON.stringify(directive)}`,
     );
   }
-  const base = directive === 'replace' || !isPlainObject(target) ? {} : target;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(fields)) {
-    const at = path === '' ? key : `${path}.${key}`;
-    if (key.startsWith(DELETE_FROM_LIST) && MERGED_LISTS.has(`${path}.${key.slice(DELETE_FROM_LIST.length)}`)) {
-      continue;
-    }
-    const merged = value === null ? undefined : mergePatch(out[key], value, at);
-    if (merged === undefined) delete out[key];
-    else out[key] = merged;
-  }
-  for (const [key, value] of Object.entries(fields)) {
-    if (!key.startsWith(DELETE_FROM_LIST)) continue;
-    const list = key.slice(DELETE_FROM_LIST.length);
-    if (!MERGED_LISTS.has(`${path}.${list}`) || !Array.isArray(value) || !Array.isArray(out[list])) continue;
-    const kept = (out[list] as unknown[]).filter((item) => !value.includes(item));
-    if (kept.length > 0) out[list] = kept;
-    else delete out[list];
-  }
-  return out;
+  return directive;
+}
+
+/** `$deleteFromPrimitiveList/<list>: [items]`: those items leave the list (an empty list goes). */
+function deleteFromList(out: Record<string, unknown>, list: string, items: unknown): void {
+  const current = out[list];
+  if (!Array.isArray(items) || !Array.isArray(current)) return;
+  const kept = current.filter((item) => !items.includes(item));
+  if (kept.length > 0) out[list] = kept;
+  else delete out[list];
 }
 
 /**

@@ -21,7 +21,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,7 +66,9 @@ function oracleBinary(): string {
   if (!existsSync(join(SRC, 'main.go'))) fail(`no argo-oracle sources at ${SRC} (set ARGO_ORACLE_SRC)`);
   const hash = createHash('sha256');
   hash.update(execFileSync('go', ['version'], { env: GO_ENV }));
-  for (const file of readdirSync(SRC).filter((f) => /\.go$|^go\.(mod|sum)$/.test(f)).sort()) {
+  for (const file of readdirSync(SRC)
+    .filter((f) => /\.go$|^go\.(mod|sum)$/.test(f))
+    .sort()) {
     hash.update(file).update(readFileSync(join(SRC, file)));
   }
   const stamp = hash.digest('hex');
@@ -67,20 +77,30 @@ function oracleBinary(): string {
   mkdirSync(join(CACHE, 'bin'), { recursive: true });
   console.log(`building argo-oracle from ${SRC} (the first build takes long) ...`);
   const started = Date.now();
-  execFileSync('go', ['build', '-o', BIN, '.'], { cwd: SRC, env: GO_ENV, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('go', ['build', '-o', BIN, '.'], {
+    cwd: SRC,
+    env: GO_ENV,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   writeFileSync(stampFile, stamp);
   console.log(`built ${BIN} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return BIN;
 }
 
 function python(script: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  const run = spawnSync('python3', [join(SRC, script), ...argv], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const run = spawnSync('python3', [join(SRC, script), ...argv], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (run.status !== 0) fail(`${script} ${argv.join(' ')} failed (exit ${run.status})`);
 }
 
 /** Conformance cases the oracle can render: no recorded answers of external systems. */
 function conformanceCases(work: string): string[] {
-  const dirs = [join(ROOT, '..', 'shared', 'conformance', 'cases'), join(ROOT, 'test', 'conformance', 'cases')];
+  const dirs = [
+    join(ROOT, '..', 'shared', 'conformance', 'cases'),
+    join(ROOT, 'test', 'conformance', 'cases'),
+  ];
   const external = ['cluster-decisions.yaml', 'plugins', 'scm-fixture.yaml'];
   const cases = dirs
     .filter((dir) => existsSync(dir))

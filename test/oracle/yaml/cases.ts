@@ -154,7 +154,10 @@ export const DOCUMENTS: readonly (readonly [string, Expected])[] = [
   ['- .\n- -.\n- 0o17\n- 1e400', ['.', '-.', 15, '1e400']],
   ['{a: ., b: [0o17, .5, .]}', { a: '.', b: [15, 0.5, '.'] }],
   ['y: 1\nn: 2\non: 3\n~key: 4', { true: 3, false: 2, '~key': 4 }],
-  ['1: a\n0x10: b\n1.5: c\n1e7: d\n3.14159265358979: e\n-0.0: f', { 1: 'a', 16: 'b', 1.5: 'c', '1e+07': 'd', 3.1415927: 'e', '-0': 'f' }],
+  [
+    '1: a\n0x10: b\n1.5: c\n1e7: d\n3.14159265358979: e\n-0.0: f',
+    { 1: 'a', 16: 'b', 1.5: 'c', '1e+07': 'd', 3.1415927: 'e', '-0': 'f' },
+  ],
   ['.inf: a\n-.inf: b\n.nan: c', { '.inf': 'a', '-.inf': 'b', '.nan': 'c' }],
   ['~: 1', REFUSED],
   ['null: 1', REFUSED],
@@ -162,7 +165,10 @@ export const DOCUMENTS: readonly (readonly [string, Expected])[] = [
   ['? [a]\n: 1', REFUSED],
   ['a: 1\na: 2', { a: 2 }],
   ['b: 1\n<<: {b: 2, c: 3}\nc: 4', { b: 2, c: 4 }],
-  ['base: &b {p: 1, q: 1}\nx:\n  <<: [*b, {p: 2, r: 3}]\n  q: 9', { base: { p: 1, q: 1 }, x: { p: 1, q: 9, r: 3 } }],
+  [
+    'base: &b {p: 1, q: 1}\nx:\n  <<: [*b, {p: 2, r: 3}]\n  q: 9',
+    { base: { p: 1, q: 1 }, x: { p: 1, q: 9, r: 3 } },
+  ],
   ['"<<": {a: 1}', { '<<': { a: 1 } }],
   ['a: &x 0o17\nb: *x', { a: 15, b: 15 }],
   ['a: [.nan]', REFUSED],
