@@ -52,7 +52,11 @@ function mergePatch(target: unknown, patch: unknown, path = ''): unknown {
   const { [DIRECTIVE]: directive, ...fields } = patch;
   if (directive === 'delete') return undefined;
   const base = checkedDirective(directive) === 'replace' || !isPlainObject(target) ? {} : target;
-  const out: Record<string, unknown> = { ...base };
+  return mergeFields({ ...base }, fields, path);
+}
+
+/** The patch's fields merged into `out` (a copy of the target map) one by one. */
+function mergeFields(out: Record<string, unknown>, fields: Record<string, unknown>, path: string): unknown {
   const deletions: [string, unknown][] = [];
   for (const [key, value] of Object.entries(fields)) {
     const list = key.startsWith(DELETE_FROM_LIST) ? key.slice(DELETE_FROM_LIST.length) : undefined;
