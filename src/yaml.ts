@@ -8,6 +8,7 @@
 import {
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -176,6 +177,12 @@ function toData(node: unknown, walk: Walk): unknown {
   if (isAlias(node)) return viaAlias(node, walk, (target) => toData(target, walk));
   if (isScalar(node)) return scalarData(node, walk);
   if (isSeq(node)) return node.items.map((item) => toData(item, walk));
+  // A `!!omap`/`!!pairs` sequence holds pairs: go-yaml ignores the tag, each is a one-key map.
+  if (isPair(node)) {
+    const out: Record<string, unknown> = {};
+    setKey(out, mapKey(node.key, walk), toData(node.value, walk));
+    return out;
+  }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {

@@ -172,6 +172,8 @@ export const DOCUMENTS: readonly (readonly [string, Expected])[] = [
   ['"<<": {a: 1}', { '<<': { a: 1 } }],
   ['a: &x 0o17\nb: *x', { a: 15, b: 15 }],
   ['a: [.nan]', REFUSED],
+  ['a: !!omap [{p: 1}, {q: .}]', { a: [{ p: 1 }, { q: '.' }] }],
+  ['a: !!set {p, q}', { a: { p: null, q: null } }],
 ];
 
 export interface YamlCase {
