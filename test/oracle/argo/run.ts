@@ -14,7 +14,8 @@
  *
  *   node test/oracle/argo/run.ts [--sets conformance,argo,generated] [--seed 1] [--count 320] [-j 2]
  *
- * Environment: ARGO_ORACLE_SRC (default ../shared/argo-oracle), SPOKES_CACHE_DIR (default
+ * Environment: ARGO_ORACLE_SRC (default ../shared/argo-oracle), SPOKES_DIR (the Spokes checkout
+ * whose `spokes generate` is compared, default this one), SPOKES_CACHE_DIR (default
  * ~/.cache/spokes; the binary is kept in its go/bin and rebuilt only when the oracle's sources or
  * the Go version change), GOMODCACHE / GOCACHE (default under SPOKES_CACHE_DIR/go). The first
  * build downloads and compiles Argo CD's module graph: long (see docs/go-template.md).
@@ -129,8 +130,9 @@ function compare(set: SetName, cases: readonly string[], bin: string, work: stri
   const json = join(work, `${set}.json`);
   const run = spawnSync('python3', [join(SRC, 'diff.py'), '-j', args.j, '--json', json, ...cases], {
     cwd: ROOT,
-    env: { ...GO_ENV, ARGO_ORACLE_BIN: bin, SPOKES_DIR: ROOT },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...GO_ENV, ARGO_ORACLE_BIN: bin, SPOKES_DIR: process.env.SPOKES_DIR ?? ROOT },
+    // diff.py's line per case shows progress; the summary below is built from its JSON.
+    stdio: ['ignore', process.stderr, 'inherit'],
     maxBuffer: 1 << 28,
   });
   if (run.status !== 0 || !existsSync(json)) fail(`diff.py on the ${set} cases failed (exit ${run.status})`);
