@@ -83,12 +83,56 @@ describe('clusters generator', () => {
       ],
       expected: ['https://second'],
     },
+    {
+      name: 'annotations Argo CD and kubectl keep as their own state are not params',
+      generators: '  - clusters: {selector: {matchLabels: {env: prod}}}',
+      param: '{{metadata.annotations.owner}}|{{metadata.annotations.argocd.argoproj.io/refresh}}',
+      clusters: [
+        cluster({
+          name: 'p',
+          labels: { env: 'prod' },
+          annotations: { owner: 'team-a', 'argocd.argoproj.io/refresh': 'normal' },
+        }),
+      ],
+      expected: ['team-a|{{metadata.annotations.argocd.argoproj.io/refresh}}'],
+    },
   ];
   for (const row of rows) {
     test(row.name, async () =>
       assert.deepEqual(await paths(row.generators, row.param, row.clusters), row.expected),
     );
   }
+
+  test('goTemplate: labels, annotations and values are map[string]string, hidden annotations left out', async () => {
+    const hidden = [
+      'argocd.argoproj.io/refresh',
+      'argocd.argoproj.io/hydrate',
+      'argocd.argoproj.io/tracking-id',
+      'argocd.argoproj.io/installation-id',
+      'kubectl.kubernetes.io/last-applied-configuration',
+    ];
+    const clusters = [
+      cluster({
+        name: 'p',
+        labels: { env: 'prod' },
+        annotations: { owner: 'team-a', ...Object.fromEntries(hidden.map((k) => [k, 'x'])) },
+      }),
+    ];
+    const template =
+      '{{ toJson .metadata.annotations }}|{{ index .metadata.labels "nope" }}|' +
+      '{{ index .metadata.annotations "nope" }}|{{ index .values "nope" }}|{{ .values.v }}';
+    const yaml = appSetYaml(
+      "  - clusters: {selector: {matchLabels: {env: prod}}, values: {v: '{{ .name }}'}}",
+      '  goTemplate: true',
+    )
+      .replace("name: '{{name}}'", "name: '{{ .name }}'")
+      .replace("path: '{{name}}'", `path: '${template}'`);
+    const apps = await expandYaml(yaml, { clusters });
+    assert.deepEqual(
+      apps.map((app) => (app.spec.source as { path: string }).path),
+      ['{"owner":"team-a"}||||p'],
+    );
+  });
 
   test('flatList yields one param set holding every cluster', async () => {
     const yaml = appSetYaml('  - clusters: {flatList: true}').replace("name: '{{name}}'", 'name: all');

@@ -9,6 +9,7 @@ import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type Cluster } from '../src/cluster
 import { SpokesError } from '../src/errors.ts';
 import { isEmptySelector, matchesSelector, selectorProblem } from '../src/labels.ts';
 import type { Params } from '../src/params.ts';
+import { typed } from '../src/template/go/value.ts';
 import { sanitizeName } from '../src/template/sanitize.ts';
 import type { Generator } from './types.ts';
 import { withValues } from './values.ts';
@@ -56,6 +57,19 @@ function uniqueByName(clusters: readonly Cluster[]): Cluster[] {
   return [...byName.values()];
 }
 
+/**
+ * Annotations Argo CD or kubectl write onto cluster Secrets as their own state, or one-shot
+ * Application triggers: Argo CD does not expose them as params (copied into an Application they
+ * would loop a refresh or leak the Secret's last applied content).
+ */
+const HIDDEN_ANNOTATIONS = new Set([
+  'argocd.argoproj.io/refresh',
+  'argocd.argoproj.io/hydrate',
+  'argocd.argoproj.io/tracking-id',
+  'argocd.argoproj.io/installation-id',
+  'kubectl.kubernetes.io/last-applied-configuration',
+]);
+
 function clusterParams(cluster: Cluster, goTemplate: boolean): Params {
   const params: Params = {
     name: cluster.name,
@@ -63,17 +77,19 @@ function clusterParams(cluster: Cluster, goTemplate: boolean): Params {
     server: cluster.server,
     project: cluster.project ?? '',
   };
-  const hasLabels = Object.keys(cluster.labels).length > 0;
-  const hasAnnotations = Object.keys(cluster.annotations).length > 0;
+  const annotations = Object.fromEntries(
+    Object.entries(cluster.annotations).filter(([key]) => !HIDDEN_ANNOTATIONS.has(key)),
+  );
   if (goTemplate) {
+    // map[string]string in Argo CD: `index` of a missing key is "", not <no value>. The
+    // annotations key exists whenever the Secret has annotations, hidden ones included.
     params.metadata = {
-      ...(hasAnnotations ? { annotations: { ...cluster.annotations } } : {}),
-      ...(hasLabels ? { labels: { ...cluster.labels } } : {}),
+      ...(Object.keys(cluster.annotations).length > 0 ? { annotations: typed(annotations, 'string') } : {}),
+      ...(Object.keys(cluster.labels).length > 0 ? { labels: typed({ ...cluster.labels }, 'string') } : {}),
     };
     return params;
   }
-  for (const [key, value] of Object.entries(cluster.annotations))
-    params[`metadata.annotations.${key}`] = value;
+  for (const [key, value] of Object.entries(annotations)) params[`metadata.annotations.${key}`] = value;
   for (const [key, value] of Object.entries(cluster.labels)) params[`metadata.labels.${key}`] = value;
   return params;
 }

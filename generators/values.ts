@@ -4,6 +4,7 @@
  * (goTemplate).
  */
 import type { Params } from '../src/params.ts';
+import { typed } from '../src/template/go/value.ts';
 import type { Renderer } from '../src/template/render.ts';
 
 export function withValues(
@@ -16,7 +17,8 @@ export function withValues(
   const rendered = entries.map(
     ([key, text]) => [key, renderer.renderString(text, params, `values.${key}`)] as const,
   );
-  if (renderer.mode.goTemplate) return { ...params, values: Object.fromEntries(rendered) };
+  // map[string]string in Argo CD: `index .values "missing"` is "".
+  if (renderer.mode.goTemplate) return { ...params, values: typed(Object.fromEntries(rendered), 'string') };
   const out = { ...params };
   for (const [key, value] of rendered) out[`values.${key}`] = value;
   return out;

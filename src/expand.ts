@@ -9,6 +9,7 @@ import {
   type Application,
   type ApplicationSpec,
 } from './api/application.ts';
+import { withoutArgoZeroValues } from './api/argo-zero-values.ts';
 import { appSetNamespace, type ApplicationSet, type ApplicationSetTemplate } from './api/applicationset.ts';
 import type { ClusterSource } from './clusters/types.ts';
 import { SpokesError, locate } from './errors.ts';
@@ -97,7 +98,7 @@ function renderApplication(appSet: ApplicationSet, namespace: string, renderer: 
     const empty = Object.keys(params).length === 0;
     let app = toApplication(empty ? template : build(params), namespace, !empty && !preserve);
     if (patch !== undefined) app = applyTemplatePatch(app, patch, params, renderer);
-    return app;
+    return { ...app, spec: withoutArgoZeroValues(app.spec) };
   };
 }
 

@@ -23,7 +23,7 @@ import {
 import { secretSchema, secretType, type Secret } from '../api/secret.ts';
 import { SpokesError } from '../errors.ts';
 import { isPlainObject } from '../params.ts';
-import { parseYamlStream, READ_OPTIONS } from '../yaml.ts';
+import { documentValue, parseYamlStream, READ_OPTIONS } from '../yaml.ts';
 import { yamlFilesIn } from './file-source.ts';
 
 export type YamlPath = readonly (string | number)[];
@@ -58,7 +58,7 @@ export async function readText(file: string): Promise<string> {
 export function secretsInText(text: string, file: string): SecretInFile[] {
   const out: SecretInFile[] = [];
   parseYamlStream(text, file).forEach((doc, document) => {
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const value = documentValue(doc);
     const candidates: [unknown, YamlPath][] =
       isPlainObject(value) && value.kind === 'List' && Array.isArray(value.items)
         ? (value.items as unknown[]).map((item, i) => [item, ['items', i]])

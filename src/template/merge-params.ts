@@ -6,10 +6,15 @@
 import { SpokesError } from '../errors.ts';
 import { isPlainObject, type Params } from '../params.ts';
 import { formatGoValue } from './go-format.ts';
+import { ANY, elemType, typed, type GoMap } from './go/value.ts';
 
-/** `base` deep-merged with `override` winning; neither input is modified. */
+/**
+ * `base` deep-merged with `override` winning; neither input is modified. A merged map keeps the
+ * Go element type of the base (mergo merges into the existing map, e.g. a map[string]string).
+ */
 export function deepMergeParams(base: Params, override: Params): Params {
-  const out: Params = { ...base };
+  const elem = elemType(base as GoMap);
+  const out: Params = elem === ANY ? { ...base } : typed({ ...(base as GoMap) }, elem);
   for (const [key, value] of Object.entries(override)) {
     const current = out[key];
     out[key] = isPlainObject(current) && isPlainObject(value) ? deepMergeParams(current, value) : value;

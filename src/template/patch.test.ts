@@ -8,7 +8,12 @@ import { createRenderer } from './render.ts';
 const base: Application = {
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Application',
-  metadata: { name: 'web-prod', namespace: 'argocd', labels: { team: 'blue', tier: 'front' } },
+  metadata: {
+    name: 'web-prod',
+    namespace: 'argocd',
+    labels: { team: 'blue', tier: 'front' },
+    finalizers: ['resources-finalizer.argocd.argoproj.io'],
+  },
   spec: {
     project: 'default',
     source: { repoURL: 'https://example.com/r.git', path: 'web', targetRevision: 'main' },
@@ -82,6 +87,28 @@ const rows: Row[] = [
     name: 'an empty rendering changes nothing',
     patch: '{{ if false }}spec: {}{{ end }}',
     check: (app) => assert.deepEqual(app, base),
+  },
+  {
+    name: "finalizers merge (ObjectMeta patch strategy): the template's stay",
+    patch: 'metadata:\n  finalizers: [example.com/a, resources-finalizer.argocd.argoproj.io]',
+    check: (app) =>
+      assert.deepEqual(app.metadata.finalizers, ['example.com/a', 'resources-finalizer.argocd.argoproj.io']),
+  },
+  {
+    name: "finalizers: [] keeps the template's",
+    patch: 'metadata:\n  finalizers: []',
+    check: (app) => assert.deepEqual(app.metadata.finalizers, ['resources-finalizer.argocd.argoproj.io']),
+  },
+  {
+    name: '$deleteFromPrimitiveList removes finalizers',
+    patch:
+      'metadata:\n  finalizers: [example.com/a]\n  $deleteFromPrimitiveList/finalizers: [resources-finalizer.argocd.argoproj.io]',
+    check: (app) => assert.deepEqual(app.metadata.finalizers, ['example.com/a']),
+  },
+  {
+    name: 'finalizers: null removes them',
+    patch: 'metadata:\n  finalizers: null',
+    check: (app) => assert.equal(app.metadata.finalizers, undefined),
   },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * `templatePatch`: a template string rendered with the param set, read as YAML and applied to the
  * rendered Application as a strategic merge patch (for Application's fields: maps merge, lists are
- * replaced, null deletes). A patch can never change `spec.project`.
+ * replaced except metadata.finalizers, which merge; null deletes). A patch can never change `spec.project`.
  */
 import { applicationSchema, type Application } from '../api/application.ts';
 import { parseWith } from '../api/validate.ts';
@@ -32,27 +32,86 @@ export function applyTemplatePatch(
 /** The strategic-merge-patch directive key (`$patch: replace | delete | merge`). */
 const DIRECTIVE = '$patch';
 
+/** The lists Application's Go types mark `patchStrategy: merge` (ObjectMeta.finalizers): a union. */
+const MERGED_LISTS = new Set(['metadata.finalizers']);
+const DELETE_FROM_LIST = '$deleteFromPrimitiveList/';
+
 /**
- * Strategic merge for Application fields (none declares a merge key): maps merge key by key, a
- * null value deletes, lists and scalars replace; a map's `$patch: replace` replaces it whole.
- * Returns undefined when the patch deletes the value (`$patch: delete`).
+ * Strategic merge for Application fields: maps merge key by key, a null value deletes, lists and
+ * scalars replace, except `metadata.finalizers` (merge strategy in ObjectMeta): the template's
+ * finalizers are kept next to the patch's (so `resources-finalizer.argocd.argoproj.io` stays,
+ * also for `finalizers: []`), and `$deleteFromPrimitiveList/finalizers` removes some. A map's
+ * `$patch: replace` replaces it whole. Returns undefined when the patch deletes the value
+ * (`$patch: delete`).
  */
-function mergePatch(target: unknown, patch: unknown): unknown {
+function mergePatch(target: unknown, patch: unknown, path = ''): unknown {
+  if (MERGED_LISTS.has(path) && Array.isArray(patch)) {
+    return mergePrimitiveList(Array.isArray(target) ? target : [], patch);
+  }
   if (!isPlainObject(patch)) return patch;
   const { [DIRECTIVE]: directive, ...fields } = patch;
   if (directive === 'delete') return undefined;
+  const base = checkedDirective(directive) === 'replace' || !isPlainObject(target) ? {} : target;
+  return mergeFields({ ...base }, fields, path);
+}
+
+/** The patch's fields merged into `out` (a copy of the target map) one by one. */
+function mergeFields(out: Record<string, unknown>, fields: Record<string, unknown>, path: string): unknown {
+  const deletions: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    const list = key.startsWith(DELETE_FROM_LIST) ? key.slice(DELETE_FROM_LIST.length) : undefined;
+    if (list !== undefined && MERGED_LISTS.has(`${path}.${list}`)) {
+      deletions.push([list, value]);
+      continue;
+    }
+    const merged =
+      value === null ? undefined : mergePatch(out[key], value, path === '' ? key : `${path}.${key}`);
+    if (merged === undefined) delete out[key];
+    else out[key] = merged;
+  }
+  for (const [list, items] of deletions) deleteFromList(out, list, items);
+  return out;
+}
+
+function checkedDirective(directive: unknown): unknown {
   if (directive !== undefined && directive !== 'replace' && directive !== 'merge') {
     throw new SpokesError(
       'TemplatePatch',
       `${FIELD}: unknown ${DIRECTIVE} directive ${JSON.stringify(directive)}`,
     );
   }
-  const base = directive === 'replace' || !isPlainObject(target) ? {} : target;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(fields)) {
-    const merged = value === null ? undefined : mergePatch(out[key], value);
-    if (merged === undefined) delete out[key];
-    else out[key] = merged;
+  return directive;
+}
+
+/** `$deleteFromPrimitiveList/<list>: [items]`: those items leave the list (an empty list goes). */
+function deleteFromList(out: Record<string, unknown>, list: string, items: unknown): void {
+  const current = out[list];
+  if (!Array.isArray(items) || !Array.isArray(current)) return;
+  const kept = current.filter((item) => !items.includes(item));
+  if (kept.length > 0) out[list] = kept;
+  else delete out[list];
+}
+
+/**
+ * A strategic merge of two lists of scalars: their union, the patch's items in the patch's order,
+ * the target's other items kept where they were relative to the patch's (an item the target does
+ * not have goes first).
+ */
+function mergePrimitiveList(target: readonly unknown[], patch: readonly unknown[]): unknown[] {
+  const inPatch = new Set(patch);
+  const patchItems = [...new Set(patch)];
+  const targetOnly = [...new Set(target)].filter((item) => !inPatch.has(item));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < patchItems.length || j < targetOnly.length) {
+    if (i >= patchItems.length) out.push(targetOnly[j++]);
+    else if (j >= targetOnly.length) out.push(patchItems[i++]);
+    else {
+      const left = target.indexOf(patchItems[i]);
+      const right = target.indexOf(targetOnly[j]);
+      out.push(left >= 0 && right < left ? targetOnly[j++] : patchItems[i++]);
+    }
   }
   return out;
 }

@@ -4,7 +4,10 @@
  * flush with their key, quoting decided by YAML 1.1 resolution, folding at 80 columns); fromYaml
  * reads YAML 1.1 scalars (yes/no, 0777 octal...) into JSON-like values with float64 numbers.
  */
-import { parseDocument, visit, type SchemaOptions } from 'yaml';
+import { parseDocument } from 'yaml';
+import { SpokesError } from '../../errors.ts';
+import { resolvePlainScalar } from '../../yaml-scalars.ts';
+import { documentValue, READ_OPTIONS } from '../../yaml.ts';
 import { FuncError } from './funcs.ts';
 import { jsonFloat } from './json.ts';
 import { formatFloat } from './strconv.ts';
@@ -23,25 +26,9 @@ function yamlNumber(f: number): string {
   return formatFloat(Number(text), 'g', -1);
 }
 
-const RESERVED = new Set(
-  [
-    '~ null Null NULL',
-    'y Y yes Yes YES on On ON true True TRUE',
-    'n N no No NO off Off OFF false False FALSE',
-    '.nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF',
-  ]
-    .join(' ')
-    .split(' '),
-);
-
-const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 const TIMESTAMP =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]| +)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[-+]\d{1,2}(?::\d{2})?)?)?$/;
-
-function isInteger(plain: string): boolean {
-  return /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.test(plain);
-}
 
 function isTimestamp(s: string): boolean {
   const m = TIMESTAMP.exec(s);
@@ -53,10 +40,7 @@ function isTimestamp(s: string): boolean {
 
 /** Whether go-yaml v2 would read this plain text as something other than a string. */
 function resolvesToNonString(s: string): boolean {
-  if (s === '' || RESERVED.has(s)) return true;
-  if (!/^[-+.0-9]/.test(s)) return false;
-  const plain = s.replaceAll('_', '');
-  return isInteger(plain) || YAML_FLOAT.test(plain) || isTimestamp(s);
+  return resolvePlainScalar(s).kind !== 'str' || isTimestamp(s);
 }
 
 interface Analysis {
@@ -395,59 +379,23 @@ export function toYaml(v: GoValue): string {
 
 // --- fromYaml -----------------------------------------------------------------------------
 
-type Tag = Parameters<
-  Extract<NonNullable<SchemaOptions['customTags']>, (...args: never[]) => unknown>
->[0][number];
-
-function keepTag(t: Tag): boolean {
-  if (typeof t === 'string') return t !== 'timestamp' && t !== 'intTime' && t !== 'floatTime';
-  return !('format' in t && t.format === 'TIME') && !t.tag.endsWith(':timestamp');
-}
-
-function parseYaml11(text: string): unknown {
-  const doc = parseDocument(text, {
-    version: '1.1',
-    uniqueKeys: false,
-    merge: true,
-    // go-yaml v2 leaves sexagesimal numbers and timestamps as strings.
-    customTags: (tags) => tags.filter(keepTag),
-  });
+/** The first YAML document as sigs.k8s.io/yaml reads it (src/yaml.ts), errors worded as Go's. */
+function parseYaml11(text: string): GoValue {
+  const doc = parseDocument(text, READ_OPTIONS);
   const firstError = doc.errors[0];
   if (firstError !== undefined) {
     const line = firstError.linePos?.[0].line ?? 1;
     const reason = firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new FuncError(`error converting YAML to JSON: yaml: line ${line}: ${reason}`);
   }
-  // Integer -0 is 0 in Go.
-  visit(doc, {
-    Scalar(_, node) {
-      if (Object.is(node.value, -0) && !/[.eE]/.test(node.source ?? '')) node.value = 0;
-    },
-  });
-  return doc.toJS({ mapAsMap: true });
-}
-
-/** go-yaml values → what json.Unmarshal gives back after sigs.k8s.io/yaml's JSON step. */
-function toJsonLike(v: unknown): GoValue {
-  if (v instanceof Map) {
-    const out: GoMap = {};
-    for (const [k, val] of v) out[keyString(k)] = toJsonLike(val);
-    return out;
+  try {
+    return documentValue(doc) as GoValue;
+  } catch (err) {
+    if (err instanceof SpokesError && err.cause instanceof Error) {
+      throw new FuncError(`error converting YAML to JSON: ${err.cause.message}`);
+    }
+    throw err;
   }
-  if (Array.isArray(v)) return v.map(toJsonLike);
-  if (typeof v === 'number' && !Number.isFinite(v)) {
-    throw new FuncError(`error converting YAML to JSON: json: unsupported value: ${formatFloat(v, 'g', -1)}`);
-  }
-  if (v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  return v as GoValue;
-}
-
-function keyString(k: unknown): string {
-  if (typeof k === 'string') return k;
-  if (typeof k === 'number') return Number.isInteger(k) ? String(k) : formatFloat(k, 'g', -1);
-  if (k === null || k === undefined) return 'null';
-  return typeof k === 'boolean' ? String(k) : JSON.stringify(k);
 }
 
 function jsonKind(v: GoValue): string {
@@ -466,7 +414,7 @@ function unmarshalError(v: GoValue, into: string): FuncError {
 
 /** Argo CD's fromYaml: a YAML mapping as map[string]interface{} (empty text: empty map). */
 export function fromYaml(text: string): GoMap {
-  const v = toJsonLike(parseYaml11(text));
+  const v = parseYaml11(text);
   if (v === null) return {};
   if (!isMap(v)) throw unmarshalError(v, 'map[string]interface {}');
   return v;
@@ -474,7 +422,7 @@ export function fromYaml(text: string): GoMap {
 
 /** Argo CD's fromYamlArray: a YAML sequence as []interface{} (empty text: empty list). */
 export function fromYamlArray(text: string): GoValue[] {
-  const v = toJsonLike(parseYaml11(text));
+  const v = parseYaml11(text);
   if (v === null) return [];
   if (!Array.isArray(v)) throw unmarshalError(v, '[]interface {}');
   return v;
