@@ -270,15 +270,6 @@ const REFUSED_BY_ARGO: ReadonlyMap<string, Refusal> = new Map<string, Refusal>([
   ],
 ]);
 
-/**
- * Waiting on the YAML 1.1 scalar fix (branch yamlargo): a bare `.` read as NaN. The lead empties
- * this list after merging it; until then these may fail or show NaN.
- */
-const PENDING_YAML_FIX: ReadonlySet<string> = new Set([
-  // `path: .` is read as NaN, so the CRD check sees a number where Argo CD reads the string "."
-  'skkuding__codedang/infra__k8s__argocd__applications__minio-operator.yaml › ApplicationSet argocd/minio-operator',
-]);
-
 /** Every git generator's repoURL and revision in a document (nested matrix/merge children too). */
 function gitRefs(value: unknown, out: Map<string, Set<string>>): void {
   if (Array.isArray(value)) for (const v of value) gitRefs(v, out);
@@ -384,12 +375,11 @@ test('no NaN, Infinity or null in any generated Application', () => {
 
 test('every failure is one Argo CD also refuses (the reviewed list), and every listed one fails so', () => {
   const unexpected: string[] = [];
-  const seen = new Set<string>(PENDING_YAML_FIX);
+  const seen = new Set<string>();
   for (const failure of result.failures) {
     const key = keyOf(failure);
     seen.add(key);
     const reviewed = REFUSED_BY_ARGO.get(key);
-    if (PENDING_YAML_FIX.has(key)) continue;
     if (reviewed === undefined || !reviewed.error.test(failure.message)) unexpected.push(failure.message);
   }
   assert.deepEqual(unexpected, []);
