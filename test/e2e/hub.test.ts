@@ -74,7 +74,7 @@ async function condition(
 }
 
 describe('hub controller', () => {
-  test('deploy/ builds with kustomize and installs on a real apiserver (CRDs, RBAC, Deployment, PodDisruptionBudget)', async () => {
+  test('deploy/ builds with kustomize and installs on a real apiserver (CRDs, RBAC, Deployment, PodDisruptionBudget, Services)', async () => {
     const { stdout } = await runTool('kustomize', ['build', join(import.meta.dirname, '../../deploy')]);
     const objects = parseYamlDocuments(stdout, 'kustomize build deploy') as KubeObject[];
     assert.deepEqual(objects.map((o) => o.kind).sort(), [
@@ -90,6 +90,7 @@ describe('hub controller', () => {
       'PodDisruptionBudget',
       'Role',
       'RoleBinding',
+      'Service',
       'Service',
       'Service',
       'ServiceAccount',
@@ -120,9 +121,17 @@ describe('hub controller', () => {
         ? readdirSync(c.clustersDir).flatMap((f) => yamlIn(join(c.clustersDir!, f), ns))
         : [];
       await createAll(client, clusterDocs);
+      const appSetDocs = readableOrError(c.appSetFile, ns);
+      if (appSetDocs instanceof Error) {
+        // A file no YAML-to-JSON step reads (e.g. `.nan`) never reaches a hub: kubectl apply fails
+        // on it the way spokes generate does.
+        assert.ok('error' in c.expected, appSetDocs.message);
+        assert.match(appSetDocs.message.toLowerCase(), new RegExp(c.expected.error.toLowerCase()));
+        return;
+      }
       const handle = await startController(client, ns);
       try {
-        await createAll(client, yamlIn(c.appSetFile, ns));
+        await createAll(client, appSetDocs);
         if ('error' in c.expected) {
           const errored = await pollUntil(
             () => condition(ns, String(yamlIn(c.appSetFile, ns)[0]!.metadata.name), 'ErrorOccurred'),
@@ -473,4 +482,13 @@ function normalizeExpected(expected: Record<string, unknown>): Record<string, un
   return Object.fromEntries(
     Object.entries(expected).map(([name, app]) => [name, normalizeProject(app as KubeObject)]),
   );
+}
+
+/** The file's documents, or the error reading them gave (a case about unreadable YAML). */
+function readableOrError(file: string, namespace: string): KubeObject[] | Error {
+  try {
+    return yamlIn(file, namespace);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
