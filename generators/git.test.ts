@@ -408,7 +408,7 @@ describe('git generator in an ApplicationSet', () => {
       name: 'no revision: the hub refuses it, so offline does too',
       git: `{repoURL: '${URL}', directories: [{path: '*'}]}`,
       code: 'InvalidSpec',
-      text: /ApplicationSet\.argoproj\.io "test" is invalid: spec\.generators\[0\]\.git\.revision: Required value/,
+      text: /The ApplicationSet "test" is invalid: spec\.generators\[0\]\.git\.revision: Required value/,
       where: /^appset\.yaml › ApplicationSet argocd\/test: /,
     },
     {

@@ -25,7 +25,7 @@ describe('offline admission against crds/ (the apiserver and kubectl --validate=
     {
       name: 'no template.spec.project',
       edit: (d) => delete d.spec.template.spec.project,
-      error: 'ApplicationSet.argoproj.io "web" is invalid: spec.template.spec.project: Required value',
+      error: 'The ApplicationSet "web" is invalid: spec.template.spec.project: Required value',
     },
     {
       name: 'a git generator without revision, and no project',
@@ -34,19 +34,19 @@ describe('offline admission against crds/ (the apiserver and kubectl --validate=
         delete d.spec.template.spec.project;
       },
       error:
-        'ApplicationSet.argoproj.io "web" is invalid: [spec.generators[0].git.revision: Required value, spec.template.spec.project: Required value]',
+        'The ApplicationSet "web" is invalid: \n* spec.generators[0].git.revision: Required value\n* spec.template.spec.project: Required value',
     },
     {
       name: 'a wrong type',
       edit: (d) => (d.spec.goTemplate = 'true'),
       error:
-        'ApplicationSet.argoproj.io "web" is invalid: spec.goTemplate: Invalid value: "string": spec.goTemplate in body must be of type boolean: "string"',
+        'The ApplicationSet "web" is invalid: spec.goTemplate: Invalid value: "string": spec.goTemplate in body must be of type boolean: "string"',
     },
     {
       name: 'an enum',
       edit: (d) => (d.spec.syncPolicy = { applicationsSync: 'never' }),
       error:
-        'ApplicationSet.argoproj.io "web" is invalid: spec.syncPolicy.applicationsSync: Unsupported value: "never": supported values: "create-only", "create-update", "create-delete", "sync"',
+        'The ApplicationSet "web" is invalid: spec.syncPolicy.applicationsSync: Unsupported value: "never": supported values: "create-only", "create-update", "create-delete", "sync"',
     },
     {
       name: 'unknown fields where the schema lists its fields, in document order',
@@ -66,7 +66,7 @@ describe('offline admission against crds/ (the apiserver and kubectl --validate=
       name: 'a generator template needs metadata and spec with project and destination',
       edit: (d) => (d.spec.generators[0].git.template = { spec: { project: 'p' } }),
       error:
-        'ApplicationSet.argoproj.io "web" is invalid: [spec.generators[0].git.template.metadata: Required value, spec.generators[0].git.template.spec.destination: Required value]',
+        'The ApplicationSet "web" is invalid: \n* spec.generators[0].git.template.metadata: Required value\n* spec.generators[0].git.template.spec.destination: Required value',
     },
     {
       name: 'a child generator of a matrix is checked too',
@@ -75,7 +75,7 @@ describe('offline admission against crds/ (the apiserver and kubectl --validate=
           { matrix: { generators: [{ git: { repoURL: 'r' } }, { list: { elements: [] } }] } },
         ]),
       error:
-        'ApplicationSet.argoproj.io "web" is invalid: spec.generators[0].matrix.generators[0].git.revision: Required value',
+        'The ApplicationSet "web" is invalid: spec.generators[0].matrix.generators[0].git.revision: Required value',
     },
     { name: 'null is absent', edit: (d) => (d.spec.templatePatch = null), error: undefined },
   ];

@@ -3,8 +3,10 @@
  * schema in crds/applicationset-crd.yaml is the one source of truth for both. As `kubectl apply`
  * (strict field validation) then the apiserver do it: unknown fields where the schema lists its
  * fields are refused first (`strict decoding error: unknown field "spec.foo"`), then types,
- * required fields and enums (`ApplicationSet.argoproj.io "x" is invalid: spec.template.spec.project:
- * Required value`). A null is treated as absent, as the apiserver drops nulls of non-nullable fields.
+ * required fields and enums, worded as kubectl prints the apiserver's Invalid answer
+ * (`The ApplicationSet "x" is invalid: spec.template.spec.project: Required value`; several causes
+ * one per line, `* cause`). test/e2e/crd-admission.test.ts checks the wording against kubectl and a
+ * real kube-apiserver. A null is treated as absent, as the apiserver drops nulls of non-nullable fields.
  */
 import { readFileSync } from 'node:fs';
 import { isPlainObject } from '../params.ts';
@@ -118,6 +120,6 @@ export function crdAdmissionError(doc: Record<string, unknown>): string | undefi
   const errors: string[] = [];
   schemaErrors(schema, doc, '', errors);
   if (errors.length === 0) return undefined;
-  const list = errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
-  return `ApplicationSet.argoproj.io "${name}" is invalid: ${list}`;
+  const causes = errors.length === 1 ? errors[0] : `\n${errors.map((e) => `* ${e}`).join('\n')}`;
+  return `The ApplicationSet "${name}" is invalid: ${causes}`;
 }

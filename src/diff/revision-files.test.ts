@@ -44,7 +44,7 @@ describe('revision files', () => {
     [
       'no project: refused as the hub refuses it',
       appSet.replace('project: default, ', ''),
-      /f\.yaml › ApplicationSet argocd\/a: ApplicationSet\.argoproj\.io "a" is invalid: spec\.template\.spec\.project: Required value/,
+      /f\.yaml › ApplicationSet argocd\/a: The ApplicationSet "a" is invalid: spec\.template\.spec\.project: Required value/,
     ],
   ];
   for (const [name, text, message] of broken) {

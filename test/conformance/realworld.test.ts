@@ -29,7 +29,7 @@ interface Refusal {
 const CRD_REQUIRED: Refusal = {
   reason:
     "Argo CD's CRD requires spec.template.spec.project and a git generator's revision: kubectl apply is refused (design-doc examples written before the CRD had a schema)",
-  error: /is invalid: .*(project|revision): Required value/,
+  error: /is invalid: [\s\S]*(project|revision): Required value/,
 };
 const CRD_GENERATORS_MAP: Refusal = {
   reason: 'spec.generators written as a map, not a list (a docs example bug): the CRD refuses it',

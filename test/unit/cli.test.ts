@@ -96,12 +96,12 @@ describe('spokes CLI', () => {
     [
       'a spec without generators',
       'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec: {template: {metadata: {}, spec: {project: p, destination: {}}}}\n',
-      /bad\.yaml › ApplicationSet argocd\/x: ApplicationSet\.argoproj\.io "x" is invalid: spec\.generators: Required value/,
+      /bad\.yaml › ApplicationSet argocd\/x: The ApplicationSet "x" is invalid: spec\.generators: Required value/,
     ],
     [
       'a generator missing its children',
       'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: x}\nspec:\n  generators: [{matrix: {generators: {}}}]\n  template: {}\n',
-      /bad\.yaml › ApplicationSet argocd\/x: ApplicationSet\.argoproj\.io "x" is invalid: \[spec\.generators\[0\]\.matrix\.generators: Invalid value: "object": spec\.generators\[0\]\.matrix\.generators in body must be of type array: "object", spec\.template\.metadata: Required value, spec\.template\.spec: Required value\]/,
+      /bad\.yaml › ApplicationSet argocd\/x: The ApplicationSet "x" is invalid: \n\* spec\.generators\[0\]\.matrix\.generators: Invalid value: "object": spec\.generators\[0\]\.matrix\.generators in body must be of type array: "object"\n\* spec\.template\.metadata: Required value\n\* spec\.template\.spec: Required value/,
     ],
   ];
   for (const [name, text, message] of failures) {
