@@ -189,15 +189,7 @@ export const controllerConfigSchema = z.strictObject({
   kubeconfig: z.string().optional(),
   context: z.string().optional(),
   namespace: z.string().min(1).default('argocd'),
-  'applicationset-namespaces': z
-    .array(z.string())
-    .default([])
-    .transform((list) =>
-      list
-        .flatMap((item) => item.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
-    ),
+  'applicationset-namespaces': commaList(),
   policy: z.enum(applicationsSyncPolicies).default('sync'),
   concurrency: positiveInt(10),
   'requeue-after-seconds': positiveInt(180),
@@ -235,15 +227,7 @@ export const controllerConfigSchema = z.strictObject({
   'dashboard-secure-cookie': z.enum(['true', 'false']).default('false'),
   'scm-cache-seconds': z.coerce.number().int().min(0).default(10),
   'enable-scm-providers': z.enum(['true', 'false']).default('true'),
-  'allowed-scm-providers': z
-    .array(z.string())
-    .default([])
-    .transform((list) =>
-      list
-        .flatMap((item) => item.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
-    ),
+  'allowed-scm-providers': commaList(),
   'token-ref-strict-mode': z.enum(['true', 'false']).default('false'),
   'metrics-application-labels': commaList(),
   'metrics-application-conditions': commaList(),
