@@ -9,9 +9,7 @@
  * Go's module and build caches live under ${SPOKES_CACHE_DIR:-~/.cache/spokes}/go unless
  * GOMODCACHE / GOCACHE are already set, so repeated runs are fast.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   CORPUS_DIR,
@@ -26,6 +24,7 @@ import {
   type Outcome,
 } from './cases.ts';
 import { generateCases } from './generate.ts';
+import { buildGoProgram, runJsonProgram } from './go.ts';
 
 const mode = process.argv[2];
 if (mode !== 'update' && mode !== 'check') {
@@ -33,33 +32,11 @@ if (mode !== 'update' && mode !== 'check') {
   process.exit(2);
 }
 
-const cacheDir = join(process.env.SPOKES_CACHE_DIR ?? join(homedir(), '.cache', 'spokes'), 'go');
-const goEnv = {
-  ...process.env,
-  GOMODCACHE: process.env.GOMODCACHE ?? join(cacheDir, 'mod'),
-  GOCACHE: process.env.GOCACHE ?? join(cacheDir, 'build'),
-  GOFLAGS: '-mod=readonly',
-};
-
-function buildOracle(): string {
-  const bin = join(cacheDir, 'bin', 'spokes-oracle');
-  mkdirSync(join(cacheDir, 'bin'), { recursive: true });
-  execFileSync('go', ['build', '-o', bin, '.'], {
-    cwd: ORACLE_DIR,
-    env: goEnv,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return bin;
-}
-
 function runOracle(bin: string, cases: readonly OracleCase[]): Outcome[] {
-  const input = JSON.stringify(
+  return runJsonProgram<Outcome[]>(
+    bin,
     cases.map(({ name, template, data, options }) => ({ name, template, data, options })),
   );
-  const out = execFileSync(bin, [], { input, env: { ...goEnv, TZ: 'UTC' }, maxBuffer: 1 << 28 }).toString(
-    'utf8',
-  );
-  return JSON.parse(out) as Outcome[];
 }
 
 function writeJson(path: string, value: unknown): void {
@@ -81,7 +58,7 @@ const corpus = loadCorpus();
 corpus.set('generated', generated);
 // Cases travel as JSON (to Go, and in the goldens), so normalize them the same way here.
 for (const [file, cases] of corpus) corpus.set(file, JSON.parse(JSON.stringify(cases)) as OracleCase[]);
-const bin = buildOracle();
+const bin = buildGoProgram(ORACLE_DIR, 'spokes-oracle');
 const fresh = new Map<string, GoldenCase[]>();
 const names = new Set<string>();
 for (const [file, cases] of corpus) {

@@ -22,29 +22,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildGoProgram, GO_ENV, goBinaryPath } from '../go.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SRC = resolve(process.env.ARGO_ORACLE_SRC ?? join(ROOT, '..', 'shared', 'argo-oracle'));
-const CACHE = join(process.env.SPOKES_CACHE_DIR ?? join(homedir(), '.cache', 'spokes'), 'go');
-const BIN = join(CACHE, 'bin', 'argo-oracle');
-const GO_ENV = {
-  ...process.env,
-  GOMODCACHE: process.env.GOMODCACHE ?? join(CACHE, 'mod'),
-  GOCACHE: process.env.GOCACHE ?? join(CACHE, 'build'),
-  GOFLAGS: '-mod=readonly -buildvcs=false',
-};
+const BIN = goBinaryPath('argo-oracle');
 const SETS = ['conformance', 'argo', 'generated'] as const;
 type SetName = (typeof SETS)[number];
 
@@ -75,14 +61,9 @@ function oracleBinary(): string {
   const stamp = hash.digest('hex');
   const stampFile = `${BIN}.stamp`;
   if (existsSync(BIN) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return BIN;
-  mkdirSync(join(CACHE, 'bin'), { recursive: true });
   console.log(`building argo-oracle from ${SRC} (the first build takes long) ...`);
   const started = Date.now();
-  execFileSync('go', ['build', '-o', BIN, '.'], {
-    cwd: SRC,
-    env: GO_ENV,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  buildGoProgram(SRC, 'argo-oracle');
   writeFileSync(stampFile, stamp);
   console.log(`built ${BIN} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return BIN;

@@ -7,20 +7,8 @@
  *
  * Go's caches live under ${SPOKES_CACHE_DIR:-~/.cache/spokes}/go unless GOMODCACHE/GOCACHE are set.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { buildGoProgram, runJsonProgram } from '../go.ts';
 import { CASES, RUNTIME_ERRORS, SYNTAX_ERRORS } from './cases.ts';
-
-const DIR = import.meta.dirname;
-const cacheDir = join(process.env.SPOKES_CACHE_DIR ?? join(homedir(), '.cache', 'spokes'), 'go');
-const env = {
-  ...process.env,
-  GOMODCACHE: process.env.GOMODCACHE ?? join(cacheDir, 'mod'),
-  GOCACHE: process.env.GOCACHE ?? join(cacheDir, 'build'),
-  GOFLAGS: '-mod=readonly',
-};
 
 /** Argo CD's repo helpers are not expr's: those cases are checked by the unit test only. */
 const ARGO_ONLY = /\brepo\./;
@@ -53,15 +41,11 @@ const cases: Case[] = [
   })),
 ].filter((c) => !ARGO_ONLY.test(c.expr));
 
-const bin = join(cacheDir, 'bin', 'spokes-expr-oracle');
-mkdirSync(join(cacheDir, 'bin'), { recursive: true });
-execFileSync('go', ['build', '-o', bin, '.'], { cwd: DIR, env, stdio: ['ignore', 'inherit', 'inherit'] });
-const input = JSON.stringify(cases.map(({ name, expr, env: e }) => ({ name, expr, env: e })));
-const results = JSON.parse(execFileSync(bin, [], { input, env: { ...env, TZ: 'UTC' } }).toString('utf8')) as {
-  name: string;
-  value?: string;
-  error?: string;
-}[];
+const bin = buildGoProgram(import.meta.dirname, 'spokes-expr-oracle');
+const results = runJsonProgram<{ name: string; value?: string; error?: string }[]>(
+  bin,
+  cases.map(({ name, expr, env }) => ({ name, expr, env })),
+);
 
 let failed = 0;
 for (const [i, c] of cases.entries()) {

@@ -7,31 +7,15 @@
  * Go's caches live under ${SPOKES_CACHE_DIR:-~/.cache/spokes}/go unless GOMODCACHE/GOCACHE are set.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { buildGoProgram, runJsonProgram } from '../go.ts';
 import { REFUSED, yamlCases } from './cases.ts';
 
-const DIR = import.meta.dirname;
-const cacheDir = join(process.env.SPOKES_CACHE_DIR ?? join(homedir(), '.cache', 'spokes'), 'go');
-const env = {
-  ...process.env,
-  GOMODCACHE: process.env.GOMODCACHE ?? join(cacheDir, 'mod'),
-  GOCACHE: process.env.GOCACHE ?? join(cacheDir, 'build'),
-  GOFLAGS: '-mod=readonly',
-};
-
 const cases = yamlCases();
-const bin = join(cacheDir, 'bin', 'spokes-yaml-oracle');
-mkdirSync(join(cacheDir, 'bin'), { recursive: true });
-execFileSync('go', ['build', '-o', bin, '.'], { cwd: DIR, env, stdio: ['ignore', 'inherit', 'inherit'] });
-const input = JSON.stringify(cases.map(({ name, yaml }) => ({ name, yaml })));
-const results = JSON.parse(execFileSync(bin, [], { input, env }).toString('utf8')) as {
-  name: string;
-  json?: string;
-  error?: string;
-}[];
+const bin = buildGoProgram(import.meta.dirname, 'spokes-yaml-oracle');
+const results = runJsonProgram<{ name: string; json?: string; error?: string }[]>(
+  bin,
+  cases.map(({ name, yaml }) => ({ name, yaml })),
+);
 
 let failed = 0;
 for (const [i, c] of cases.entries()) {
