@@ -5,7 +5,7 @@
  * `.a[] | select(.k == "v")`; other jq is refused with a clear error.
  */
 import { SpokesError } from './errors.ts';
-import type { KubeObject } from './kube/types.ts';
+import { groupOf, type KubeObject } from './kube/types.ts';
 import { isPlainObject } from './params.ts';
 
 export interface IgnoreRule {
@@ -61,7 +61,7 @@ export function withIgnoredFromLive(
 ): KubeObject {
   const matching = rules.filter(
     (rule) =>
-      (rule.group ?? '') === groupOfApiVersion(target.apiVersion) &&
+      (rule.group ?? '') === groupOf(target.apiVersion) &&
       rule.kind === target.kind &&
       anyOrEqual(rule.name, target.metadata.name) &&
       anyOrEqual(rule.namespace, target.metadata.namespace ?? ''),
@@ -76,9 +76,6 @@ export function withIgnoredFromLive(
 function anyOrEqual(want: string | undefined, have: string): boolean {
   return want === undefined || want === '' || want === have;
 }
-
-const groupOfApiVersion = (apiVersion: string): string =>
-  apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 
 function parsePointer(pointer: string, field: string): Path {
   if (pointer === '') return [];

@@ -11,7 +11,7 @@ import { splitLines, unifiedHunks } from '../diff/lines.ts';
 import { redactPair } from '../diff/manifests.ts';
 import { withIgnoredFromLive, type ResourceIgnoreRule } from '../ignore-differences.ts';
 import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { groupOf, type KubeObject } from '../kube/types.ts';
 import { renderSources, type Renderer } from '../render/index.ts';
 import { stringify } from 'yaml';
 import { apiVersionOf, liveObject, type ManagedResource } from './spokes.ts';
@@ -49,8 +49,6 @@ function comparable(obj: KubeObject | undefined): KubeObject | undefined {
   for (const field of VOLATILE_METADATA) delete meta[field];
   return { ...rest, metadata: meta } as KubeObject;
 }
-
-const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
 function matches(obj: KubeObject, r: ManagedResource, defaultNamespace: string): boolean {
   if (groupOf(obj.apiVersion) !== (r.group ?? '') || obj.kind !== r.kind || obj.metadata?.name !== r.name)

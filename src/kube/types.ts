@@ -97,6 +97,12 @@ export const LEASES: ResourceType = {
   namespaced: true,
 };
 
+/** The API group of an apiVersion (`apps/v1` → `apps`; the core `v1` → ''). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }

@@ -8,7 +8,7 @@ import { SpokesError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
 import type { KubeObject, ResourceType } from '../kube/types.ts';
-import { groupOf } from './health/index.ts';
+import { groupOf } from '../kube/types.ts';
 import { hashOf } from './diff.ts';
 import { applyNamespace, resourceKey, withTracking } from './tracking.ts';
 

@@ -9,7 +9,7 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 import { ANNOTATION_TRACKING_ID } from './annotations.ts';
-import { groupOf } from './health/index.ts';
+import { groupOf } from '../kube/types.ts';
 
 export const ANNOTATION_INSTALLATION_ID = 'argocd.argoproj.io/installation-id';
 

@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from '../kube/types.ts';
 import { ANNOTATION_SYNC_WAVE, hookTypes, isHook, isSkipped, type HookType } from './annotations.ts';
-import { groupOf } from './health/index.ts';
+import { groupOf } from '../kube/types.ts';
 
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
 

@@ -1,7 +1,7 @@
 /**
  * Resource health (Argo CD's built-in checks) and its aggregation into an Application's health.
  */
-import type { KubeObject } from '../../kube/types.ts';
+import { groupOf, type KubeObject } from '../../kube/types.ts';
 import {
   ANNOTATION_IGNORE_HEALTH_CHECK,
   HOOK_FINALIZER,
@@ -40,11 +40,6 @@ const CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
   ['autoscaling/HorizontalPodAutoscaler', hpaHealth],
   ['argoproj.io/Application', applicationHealth],
 ]);
-
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /**
  * The health of one live object, or undefined when no check applies (such objects do not affect the
