@@ -212,12 +212,16 @@ export class HubController {
     return [...load].map(([shard, queueDepth]) => ({ shard, queueDepth, clusters: 0 }));
   }
 
-  /** Shards gained: their ApplicationSets are reconciled from the hub's state. Lost ones stop at their next turn. */
-  #onShards(change: ShardChange): void {
-    if (change.gained.length === 0) return;
+  /**
+   * Shards gained: their ApplicationSets are reconciled from the hub's state. Lost ones stop at
+   * their next turn; resolves once the reconciles running for them have finished (the drain).
+   */
+  #onShards(change: ShardChange): Promise<void> {
     const gained = new Set(change.gained);
-    for (const appSet of this.#appSets.list())
+    for (const appSet of gained.size === 0 ? [] : this.#appSets.list())
       if (gained.has(this.#shardOfKey(objectKey(appSet)))) this.#enqueue(appSet);
+    const lost = new Set(change.lost);
+    return this.#queue.whenSettled((key) => lost.has(this.#shardOfKey(key)));
   }
 
   #shardOfKey(key: string): number {

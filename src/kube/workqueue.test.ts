@@ -112,3 +112,24 @@ test('a paused queue holds its keys (once each) until resumed', async () => {
   await queue.whenIdle();
   assert.deepEqual(runs, ['a', 'b']);
 });
+
+test('whenSettled waits only for the running keys it matches', async () => {
+  const gates = new Map<string, () => void>();
+  const queue = new WorkQueue({
+    concurrency: 2,
+    handler: (key) => new Promise<void>((resolve) => gates.set(key, resolve)),
+  });
+  queue.add('shard-1/a');
+  queue.add('shard-2/b');
+  await tick(5);
+  let settled = false;
+  const drained = queue.whenSettled((key) => key.startsWith('shard-1/')).then(() => (settled = true));
+  await queue.whenSettled((key) => key.startsWith('shard-3/'));
+  gates.get('shard-2/b')!();
+  await tick(5);
+  assert.equal(settled, false, 'shard-1/a still runs');
+  gates.get('shard-1/a')!();
+  await drained;
+  assert.equal(settled, true);
+  await queue.whenIdle();
+});

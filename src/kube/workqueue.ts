@@ -35,6 +35,7 @@ export class WorkQueue {
   #stopped = false;
   #paused: boolean;
   #idle: (() => void)[] = [];
+  #settled: { match: (key: string) => boolean; resolve: () => void }[] = [];
 
   constructor(options: WorkQueueOptions) {
     this.#options = options;
@@ -100,6 +101,12 @@ export class WorkQueue {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  /** Resolves when no running key matches (keys still waiting do not count). */
+  whenSettled(match: (key: string) => boolean): Promise<void> {
+    if (![...this.#running].some(match)) return Promise.resolve();
+    return new Promise((resolve) => this.#settled.push({ match, resolve }));
+  }
+
   #clearTimer(key: string): void {
     const pending = this.#timers.get(key);
     if (pending === undefined) return;
@@ -139,7 +146,18 @@ export class WorkQueue {
       this.#pump();
       if (this.#active === 0 && this.#ready.length === 0)
         for (const resolve of this.#idle.splice(0)) resolve();
+      this.#wakeSettled();
     }
+  }
+
+  #wakeSettled(): void {
+    if (this.#settled.length === 0) return;
+    const running = [...this.#running];
+    this.#settled = this.#settled.filter((waiter) => {
+      if (running.some(waiter.match)) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 
   #backoffFor(key: string): Backoff {

@@ -94,8 +94,10 @@ export class NotificationsController {
     this.#options = options;
     this.#ownership = options.ownership ?? allShards();
     // Taking shard 0 over: evaluate everything, the notified-state annotations say what was sent.
+    // Giving it up: handed over once the sends in flight have recorded their annotations.
     this.#ownership.onChange((change) => {
       if (this.#ready && change.gained.includes(NOTIFICATIONS_SHARD)) this.#enqueueAll();
+      return change.lost.includes(NOTIFICATIONS_SHARD) ? this.#queue.whenSettled(() => true) : undefined;
     });
     const { hub, namespace } = options;
     this.#log = options.log.child({ component: 'notifications' });

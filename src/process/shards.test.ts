@@ -126,7 +126,7 @@ test('a replica that loses the hub stops acting before its Leases expire', async
   const fake = new FakeLeases();
   const a = replica(fake, 'a');
   const lost: number[] = [];
-  a.leases.onChange((change) => lost.push(...change.lost));
+  a.leases.onChange((change) => void lost.push(...change.lost));
   try {
     await until('a holds every shard', () => a.leases.held().length === 6);
     const renewed = lastRenewal(fake, 'a');
@@ -176,5 +176,41 @@ test('a joining replica moves only its share; shutdown releases the Leases', asy
     );
   } finally {
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+test('a shard given up in a rebalance is freed only after its work in flight has drained', async () => {
+  const fake = new FakeLeases();
+  const a = replica(fake, 'a');
+  let finishWork!: () => void;
+  const work = new Promise<void>((resolve) => (finishWork = resolve));
+  const given: number[] = [];
+  a.leases.onChange(({ lost }) => {
+    given.push(...lost);
+    return lost.length > 0 ? work : undefined;
+  });
+  let b: ReturnType<typeof replica> | undefined;
+  try {
+    await until('a holds all', () => count(fake.holders(6), 'a') === 6);
+    b = replica(fake, 'b');
+    await until('a to give three up', () => given.length === 3);
+    // Several rounds later (renew period 200 ms, Lease duration 1 s) the drain still holds them: not freed, not taken,
+    // not acted on, while the three a keeps are still renewed.
+    const kept = a.leases.held();
+    const renewedBefore = lastRenewal(fake, 'a');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(count(fake.holders(6), 'b'), 0, 'b took a shard still draining');
+    assert.deepEqual(kept.length, 3);
+    for (const shard of given) assert.equal(a.leases.holds(shard), false);
+    assert.ok(lastRenewal(fake, 'a') > renewedBefore, 'the kept shards were renewed during the drain');
+    finishWork();
+    await until('three each', () => count(fake.holders(6), 'a') === 3 && count(fake.holders(6), 'b') === 3);
+    assert.deepEqual(
+      given.map((shard) => fake.holders(6)[shard]),
+      ['b', 'b', 'b'],
+    );
+  } finally {
+    finishWork();
+    await Promise.all([a.stop(), b?.stop()]);
   }
 });

@@ -2,7 +2,8 @@
  * Shard ownership on coordination.k8s.io Leases: one Lease per shard plus one per replica (its
  * heartbeat, so every replica sees who is alive). Each round, every replica lists the Leases,
  * computes the same balanced assignment (src/shards/balance.ts), renews what it keeps, releases
- * what it should give up (after it stops acting on it) and takes what is free or expired.
+ * what it should give up (after it stops acting on it and the writes in flight have landed) and
+ * takes what is free or expired.
  *
  * Fencing: a shard counts as held only until `renewDeadlineMs` after the start of its last
  * successful renewal, shorter than the Lease duration, so a replica that cannot reach the hub
@@ -15,7 +16,7 @@ import { LEASES, type KubeObject } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 import { assignShards } from '../shards/balance.ts';
 import { fnv1a32 } from '../shards/hash.ts';
-import type { ShardChange, ShardOwnership } from '../shards/ownership.ts';
+import type { ShardChange, ShardListener, ShardOwnership } from '../shards/ownership.ts';
 
 export interface ShardLeasesOptions {
   readonly client: KubeClient;
@@ -56,7 +57,9 @@ export class ShardLeases implements ShardOwnership {
   readonly #log: Logger;
   /** Until when each held shard may be acted on (0: not held). */
   readonly #validUntil: number[];
-  readonly #listeners = new Set<(change: ShardChange) => void>();
+  readonly #listeners = new Set<ShardListener>();
+  /** Shards being handed over: dropped, their Lease freed once their work in flight has landed. */
+  readonly #handing = new Map<number, Promise<void>>();
   readonly #renewMs: number;
   readonly #renewDeadlineMs: number;
   #lastFailure = '';
@@ -87,7 +90,7 @@ export class ShardLeases implements ShardOwnership {
     return this.#validUntil.flatMap((_, shard) => (this.holds(shard) ? [shard] : []));
   }
 
-  onChange(listener: (change: ShardChange) => void): () => void {
+  onChange(listener: ShardListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -108,10 +111,13 @@ export class ShardLeases implements ShardOwnership {
     }
   }
 
-  /** Stops acting on every shard, then frees their Leases and removes this replica's heartbeat. */
+  /**
+   * Stops acting on every shard and waits for the work in flight, then frees their Leases and
+   * removes this replica's heartbeat.
+   */
   async release(): Promise<void> {
     const held = this.held();
-    this.#drop(held);
+    await Promise.all([this.#drained(held), ...this.#handing.values()]);
     const { client, namespace } = this.#options;
     const leases = await this.#list().catch(() => undefined);
     if (leases === undefined) return;
@@ -144,11 +150,9 @@ export class ShardLeases implements ShardOwnership {
       const lease = leases.shard.get(shard);
       if (owner === me && (holders[shard] === undefined || holders[shard] === me)) {
         if (await this.#take(shard, lease, started)) return;
-        this.#drop([shard]);
+        void this.#drop([shard]);
       } else if (holders[shard] === me || this.holds(shard)) {
-        // Stop acting first, then let the new owner in.
-        this.#drop([shard]);
-        if (lease) await this.#write(() => this.#options.client.replace(LEASES, freed(lease)));
+        this.#handOver(shard, lease);
       }
     });
     await Promise.all([...steps, this.#collectGone(leases.members.values(), now)]);
@@ -179,6 +183,24 @@ export class ShardLeases implements ShardOwnership {
     );
   }
 
+  /**
+   * Stops acting on the shard and, once the work in flight for it has landed, frees its Lease for
+   * the new owner. In the background, so the rounds go on renewing the shards kept meanwhile; the
+   * free is guarded by the resourceVersion this replica last wrote, so it never undoes a later take.
+   */
+  #handOver(shard: number, lease: Lease | undefined): void {
+    if (this.#handing.has(shard)) return;
+    const { client } = this.#options;
+    const done = this.#drained([shard])
+      .then(() => lease && this.#write(() => client.replace(LEASES, freed(lease))))
+      .then(
+        () => undefined,
+        (err: unknown) => this.#failed(err),
+      )
+      .finally(() => this.#handing.delete(shard));
+    this.#handing.set(shard, done);
+  }
+
   /** Creates or renews the shard's Lease; true when it is ours until the new deadline. */
   async #take(shard: number, lease: Lease | undefined, started: number): Promise<boolean> {
     const { client, namespace, prefix, identity } = this.#options;
@@ -205,7 +227,7 @@ export class ShardLeases implements ShardOwnership {
     if (!ok) return false;
     const gained = !this.holds(shard);
     this.#validUntil[shard] = started + this.#renewDeadlineMs;
-    if (gained) this.#emit({ gained: [shard], lost: [] });
+    if (gained) void this.#emit({ gained: [shard], lost: [] });
     return true;
   }
 
@@ -276,23 +298,59 @@ export class ShardLeases implements ShardOwnership {
       this.#log.warn('shard Leases not renewed before their deadline; stopped acting on them', {
         shards: lost,
       });
-      this.#drop(lost);
+      void this.#drop(lost);
     }
   }
 
-  #drop(shards: readonly number[]): void {
+  /** Stops acting on the shards; resolves when the listeners' drains have (see ShardListener). */
+  #drop(shards: readonly number[]): Promise<void> {
     const lost = shards.filter((shard) => this.#validUntil[shard] !== 0);
     for (const shard of lost) this.#validUntil[shard] = 0;
-    if (lost.length > 0) this.#emit({ gained: [], lost });
+    return lost.length > 0 ? this.#emit({ gained: [], lost }) : Promise.resolve();
   }
 
-  #emit(change: ShardChange): void {
+  /**
+   * Drops the shards and waits for their drains, at most one Lease duration: the Leases are still
+   * ours on the hub meanwhile (nobody else may take them before they expire), and the write guard
+   * refuses every new write from the drop on.
+   */
+  async #drained(shards: readonly number[]): Promise<void> {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.#options.durationMs);
+    });
+    try {
+      const late = await Promise.race([this.#drop(shards).then(() => false), timedOut]);
+      if (late) this.#log.warn('work on given-up shards still running after a Lease duration', { shards });
+      else this.#log.debug('drained given-up shards', { shards, ms: Date.now() - started });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #emit(change: ShardChange): Promise<void> {
     this.rebalances++;
     this.#log.info(change.gained.length > 0 ? 'took shard' : 'gave up shard', {
       ...change,
       held: this.held(),
     });
-    for (const listener of this.#listeners) listener(change);
+    const drains: Promise<void>[] = [];
+    for (const listener of this.#listeners) {
+      try {
+        const drain = listener(change);
+        if (drain !== undefined) drains.push(drain.catch((err: unknown) => this.#drainFailed(err)));
+      } catch (err) {
+        this.#drainFailed(err);
+      }
+    }
+    return Promise.all(drains).then(() => undefined);
+  }
+
+  #drainFailed(err: unknown): void {
+    this.#log.error('a component failed to stop work on given-up shards', {
+      reason: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 

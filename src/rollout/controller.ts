@@ -105,11 +105,14 @@ export class RolloutController {
     await Promise.all([this.#appSets.synced, this.#apps.synced]);
     this.#ready = true;
     for (const appSet of this.#appSets.list()) this.#enqueue(appSet);
-    // A shard gained (a handoff) is rolled out from the hub's state: the stored status and operations.
-    this.#unsubscribe = this.#ownership.onChange(({ gained }) => {
+    // A shard gained (a handoff) is rolled out from the hub's state: the stored status and
+    // operations. A shard lost is handed over once the passes running for it have finished.
+    this.#unsubscribe = this.#ownership.onChange(({ gained, lost }) => {
       const held = new Set(gained);
-      for (const appSet of this.#appSets.list())
+      for (const appSet of held.size === 0 ? [] : this.#appSets.list())
         if (held.has(this.#shardOf(objectKey(appSet)))) this.#enqueue(appSet);
+      const given = new Set(lost);
+      return this.#queue.whenSettled((key) => given.has(this.#shardOf(key)));
     });
     this.#queue.resume();
   }

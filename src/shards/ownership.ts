@@ -15,9 +15,16 @@ export interface ShardOwnership {
   readonly shards: number;
   /** True while this replica holds the shard's Lease and is inside its renew deadline. */
   holds(shard: number): boolean;
-  /** Subscribes to gains and losses; returns the unsubscribe function. */
-  onChange(listener: (change: ShardChange) => void): () => void;
+  /**
+   * Subscribes to gains and losses; returns the unsubscribe function. A listener may return a
+   * promise that settles once it has finished the work it had started for the lost shards (its
+   * drain): a shard given up in a rebalance frees its Lease only after every drain, so the next
+   * owner never overlaps a write still on the wire.
+   */
+  onChange(listener: ShardListener): () => void;
 }
+
+export type ShardListener = (change: ShardChange) => void | Promise<void>;
 
 /** Thrown by a write attempted for a shard this replica no longer holds (fencing). */
 export class ShardFencedError extends SpokesError {

@@ -207,14 +207,16 @@ export class SyncController {
 
   /**
    * Shards gained: their Applications are queued (each starts from the hub's status and
-   * operation state). Shards lost: their queues and live caches go, so memory follows the share.
+   * operation state). Shards lost: their queues and live caches go, so memory follows the share;
+   * resolves once the reconciles they were running have finished (the drain before a handoff).
    */
-  #onShards(change: ShardChange): void {
-    if (this.#stopped) return;
+  #onShards(change: ShardChange): Promise<void> | undefined {
+    if (this.#stopped) return undefined;
     const lost = new Set(change.lost);
+    const draining: Promise<void>[] = [];
     for (const [name, queue] of this.#queues) {
       if (!lost.has(this.#queueShard(name))) continue;
-      void queue.stop();
+      draining.push(queue.stop());
       this.#queues.delete(name);
       for (const [key, queueName] of this.#queueOf) if (queueName === name) this.#queueOf.delete(key);
     }
@@ -224,9 +226,9 @@ export class SyncController {
       this.#caches.delete(server);
     }
     const gained = new Set(change.gained);
-    if (gained.size === 0) return;
-    for (const app of this.#apps.list())
+    for (const app of gained.size === 0 ? [] : this.#apps.list())
       if (gained.has(this.#clusterShards.ofDestination(app.spec?.destination ?? {}))) this.#enqueue(app);
+    return draining.length > 0 ? Promise.all(draining).then(() => undefined) : undefined;
   }
 
   #queueShard(queueName: string): number {
