@@ -66,11 +66,19 @@ export class Repo {
     this.#reader = undefined;
   }
 
-  /** The commit a revision names, or undefined. */
-  async resolve(revision: string): Promise<string | undefined> {
+  /**
+   * The commit a revision names, or undefined; `cached` when the refs came from memory, without
+   * a sync (a fetch for a mirror) started or waited for.
+   */
+  async resolve(revision: string): Promise<{ commit: string | undefined; cached: boolean }> {
+    const cached = this.#refsAreFresh();
     const refs = await this.#freshRefs(revision);
     const named = resolveRef(refs, revision, this.#init.head);
-    if (named !== undefined || !looksLikeSHA(revision)) return named;
+    if (named !== undefined || !looksLikeSHA(revision)) return { commit: named, cached };
+    return { commit: await this.#commitOf(revision), cached };
+  }
+
+  #commitOf(revision: string): Promise<string | undefined> {
     const key = revision.toLowerCase();
     let commit = this.#shas.get(key);
     if (commit === undefined) {
@@ -125,12 +133,19 @@ export class Repo {
     return object.data;
   }
 
+  #refsAreFresh(): boolean {
+    const age = this.#settings.now() - this.#syncedAt;
+    return (
+      this.#syncing === undefined &&
+      this.#refs !== undefined &&
+      !this.#stale &&
+      age < this.#settings.minRefreshMs
+    );
+  }
+
   #freshRefs(revision: string): Promise<Refs> {
     if (this.#syncing !== undefined) return this.#syncing;
-    const age = this.#settings.now() - this.#syncedAt;
-    if (this.#refs !== undefined && !this.#stale && age < this.#settings.minRefreshMs) {
-      return Promise.resolve(this.#refs);
-    }
+    if (this.#refsAreFresh()) return Promise.resolve(this.#refs!);
     const force = this.#stale;
     this.#stale = false;
     this.#syncing = this.#settings.limit(() => this.#sync(force, revision));

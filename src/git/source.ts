@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { Secret } from '../api/secret.ts';
 import { SpokesError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { noteOnActiveSpan } from '../observability/tracing.ts';
 import { Redacted } from '../redact.ts';
 import { prepareAuth } from './auth-env.ts';
 import { credentialsFor, type RepoCredentials } from './credentials.ts';
@@ -77,10 +78,16 @@ export function createRepoSource(options: RepoSourceOptions = {}): GitRepoSource
       const at = { repoURL, revision, commit: '' };
       const commit = await located(at, async () => {
         const found = await (await repoFor(repoURL)).resolve(revision);
-        if (found === undefined) {
+        if (found.commit === undefined) {
           throw new SpokesError('UnknownRevision', 'unknown revision: no branch, tag or commit of that name');
         }
-        return found;
+        noteOnActiveSpan('spokes.git.resolve', {
+          'spokes.git.repo': displayURL(repoURL),
+          'spokes.git.revision': revision,
+          'spokes.git.commit': found.commit,
+          'spokes.git.cache': found.cached ? 'hit' : 'miss',
+        });
+        return found.commit;
       });
       return { repoURL, revision, commit };
     },

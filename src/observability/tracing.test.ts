@@ -5,7 +5,9 @@ import { context, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { parseApplicationSet } from '../api/applicationset.ts';
+import { createGitRepo } from '../../test/harness/git-repo.ts';
 import { expand } from '../expand.ts';
+import { createRepoSource } from '../git/index.ts';
 import { processRoutes } from '../process/http.ts';
 import { silentLogger } from '../log.ts';
 import { Registry } from 'prom-client';
@@ -105,6 +107,55 @@ describe('spans', () => {
     assert.equal(template!.attributes['spokes.template.applications'], 2);
     for (const s of [generator!, template!])
       assert.equal(s.parentSpanContext?.spanId, root!.spanContext().spanId);
+  });
+
+  test('a git generator span carries the commit and whether the refs came from the cache', async () => {
+    exporter.reset();
+    const repo = await createGitRepo({
+      branches: { main: { 'apps/a/x.yaml': 'a: 1', 'apps/b/x.yaml': 'b: 1' } },
+    });
+    const url = 'https://git.example.com/acme/fleet.git';
+    const repos = createRepoSource({ localRepos: new Map([[url, repo.path]]), minRefreshSeconds: 60 });
+    try {
+      const appSet = parseApplicationSet(
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'ApplicationSet',
+          metadata: { name: 'dirs', namespace: 'argocd' },
+          spec: {
+            generators: [{ git: { repoURL: url, revision: 'main', directories: [{ path: 'apps/*' }] } }],
+            template: {
+              metadata: { name: '{{path.basename}}' },
+              spec: {
+                project: 'default',
+                source: { repoURL: url, path: '{{path}}' },
+                destination: { server: 'https://kubernetes.default.svc', namespace: 'x' },
+              },
+            },
+          },
+        },
+        'test',
+      );
+      const env = { clusters: { list: () => Promise.resolve([]) }, repos, tracer };
+      for (let i = 0; i < 2; i++)
+        await inSpan(tracer, 'spokes.appset.reconcile', { root: true }, () => expand(appSet, env));
+      const [first, second] = spans('spokes.generator');
+      const head = await repo.revParse('main');
+      assert.equal(first!.attributes['spokes.git.commit'], head);
+      assert.equal(first!.attributes['spokes.git.revision'], 'main');
+      assert.equal(first!.attributes['spokes.git.repo'], url);
+      assert.deepEqual(
+        [first!.attributes['spokes.git.cache'], second!.attributes['spokes.git.cache']],
+        ['miss', 'hit'],
+      );
+      assert.deepEqual(
+        first!.events.map((e) => e.name),
+        ['spokes.git.resolve'],
+      );
+    } finally {
+      repos.close();
+      await repo.cleanup();
+    }
   });
 
   test('redaction: a push naming a repository with credentials exports none of them', async () => {

@@ -70,6 +70,18 @@ export function activeCause(): SpanContext | undefined {
   return span?.isRecording() ? span.spanContext() : undefined;
 }
 
+/**
+ * Notes a step on the active span when one is recording (a cache lookup inside a generator or a
+ * render): an event per step, and the step's attributes on the span, so the last one's outcome can
+ * be searched for in a trace backend.
+ */
+export function noteOnActiveSpan(event: string, attributes: Attributes): void {
+  const span = trace.getActiveSpan();
+  if (span === undefined || !span.isRecording()) return;
+  span.setAttributes(attributes);
+  span.addEvent(event, attributes);
+}
+
 /** Argo CD's Application attributes (controller/state.go). */
 export function appAttributes(app: {
   metadata: { namespace?: string; name: string };

@@ -17,6 +17,7 @@ import type { ChartSource } from '../charts/types.ts';
 import type { RepoRevision, RepoSource, TreeEntry } from '../git/types.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { SpokesError } from '../errors.ts';
+import { noteOnActiveSpan } from '../observability/tracing.ts';
 import { renderChartSource, renderOciArtifact } from './chart-source.ts';
 import { normalizeAppPath, renderDirectory } from './directory.ts';
 import { buildDependencies } from './helm-deps.ts';
@@ -337,6 +338,7 @@ export function createRenderer(options: RendererOptions): Renderer {
 
   const remember = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const cached = cache.get(key) as Promise<T> | undefined;
+    noteOnActiveSpan('spokes.render.cache', { 'spokes.render.cache': cached ? 'hit' : 'miss' });
     if (cached !== undefined) {
       cache.delete(key);
       cache.set(key, cached);

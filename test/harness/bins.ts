@@ -13,7 +13,14 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 export type BinaryName =
-  'kube-apiserver' | 'kube-controller-manager' | 'kubectl' | 'etcd' | 'kustomize' | 'helm' | 'registry';
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kubectl'
+  | 'etcd'
+  | 'kustomize'
+  | 'helm'
+  | 'registry'
+  | 'jaeger';
 export type Binaries = Record<BinaryName, string>;
 
 interface Tool {
@@ -82,6 +89,13 @@ const TOOLS: Tool[] = [
     module: 'registry',
     versionOf: 'github.com/google/go-containerregistry',
     binaries: { registry: 'github.com/google/go-containerregistry/cmd/registry' },
+  },
+  {
+    // The trace backend (Jaeger v2: an OpenTelemetry Collector distribution with an OTLP receiver,
+    // in-memory storage and Jaeger's query API); Debian has no package. test/harness/jaeger.ts.
+    module: 'jaeger',
+    versionOf: 'github.com/jaegertracing/jaeger',
+    binaries: { jaeger: 'github.com/jaegertracing/jaeger/cmd/jaeger' },
   },
 ];
 
