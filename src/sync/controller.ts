@@ -31,7 +31,12 @@ import type { AppMetrics, AppView } from '../observability/app-metrics.ts';
 import type { ClusterMetrics, ClusterView } from '../observability/cluster-metrics.ts';
 import { appAttributes, Causes, inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
-import { Destinations, normalizeServer, type ResolvedDestination } from './destinations.ts';
+import {
+  Destinations,
+  normalizeServer,
+  type ClusterScope,
+  type ResolvedDestination,
+} from './destinations.ts';
 import { DiffCache } from './diff.ts';
 import { ClusterCache } from './live-cache.ts';
 import type { OperationOutcome } from './operation.ts';
@@ -328,7 +333,7 @@ export class SyncController {
   #cacheFor(dest: ResolvedDestination): ClusterCache {
     const key = normalizeServer(dest.server);
     const existing = this.#caches.get(key);
-    if (existing?.client === dest.client) return existing;
+    if (existing?.client === dest.client && sameScope(existing.scope, dest.scope)) return existing;
     void existing?.stop();
     const cache = new ClusterCache(
       dest.client,
@@ -341,6 +346,7 @@ export class SyncController {
           ? { onEvent: (type) => this.#options.metrics?.clusters.countEvent(key, type.group, type.kind) }
           : {}),
       },
+      dest.scope,
     );
     this.#caches.set(key, cache);
     return cache;
@@ -529,4 +535,8 @@ function wantsReconcile(app: LiveApp, old: LiveApp): boolean {
     !isDeepStrictEqual(app.metadata.finalizers, old.metadata.finalizers) ||
     (refresh !== undefined && refresh !== old.metadata.annotations?.[ANNOTATION_REFRESH])
   );
+}
+
+function sameScope(a: ClusterScope | undefined, b: ClusterScope | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

@@ -4,7 +4,8 @@ import type { Cluster } from '../clusters/types.ts';
 import { SpokesError } from '../errors.ts';
 import { KubeClient } from '../kube/client.ts';
 import { Redacted } from '../redact.ts';
-import { Destinations } from './destinations.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { Destinations, unmanagedInScope } from './destinations.ts';
 
 const hub = KubeClient.fromClusterConfig('https://hub.example:6443', { bearerToken: 'hub' });
 
@@ -64,4 +65,41 @@ test('unknown, missing or doubled destinations are clear errors that never show 
         err instanceof SpokesError && message.test(err.message) && !err.message.includes('secret-token'),
     );
   }
+});
+
+test('namespaced mode: a cluster Secret listing namespaces scopes what is watched and managed', () => {
+  const d = new Destinations(hub);
+  const scoped = { ...cluster('a', 'https://a.example'), namespaces: ['team-a', 'team-b'] };
+  assert.deepEqual(d.resolve({ name: 'a' }, [scoped]).scope, {
+    namespaces: ['team-a', 'team-b'],
+    clusterResources: false,
+  });
+  assert.equal(d.resolve({ name: 'a' }, [cluster('a', 'https://a.example')]).scope, undefined);
+
+  const cm = (namespace?: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cm', ...(namespace === undefined ? {} : { namespace }) },
+  });
+  const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } };
+  const scope = { namespaces: ['team-a', 'team-b'], clusterResources: false };
+  const cases: [string, Parameters<typeof unmanagedInScope>[0], KubeObject[], string | undefined][] = [
+    ['not in namespaced mode', undefined, [ns, cm('elsewhere')], undefined],
+    ['listed namespaces', scope, [cm('team-a'), cm('team-b')], undefined],
+    [
+      'a namespace not listed',
+      scope,
+      [cm('team-a'), cm('elsewhere')],
+      'namespace "elsewhere" for ConfigMap "cm" is not managed',
+    ],
+    [
+      'a cluster-scoped object',
+      scope,
+      [ns],
+      'cluster level Namespace "team-a" can not be managed when in namespaced mode',
+    ],
+    ['a cluster-scoped object with clusterResources', { ...scope, clusterResources: true }, [ns], undefined],
+  ];
+  for (const [name, given, objects, expected] of cases)
+    assert.equal(unmanagedInScope(given, objects), expected, name);
 });

@@ -7,12 +7,24 @@
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type Cluster } from '../clusters/types.ts';
 import { SpokesError } from '../errors.ts';
 import { KubeClient } from '../kube/client.ts';
+import type { KubeObject } from '../kube/types.ts';
 
 export interface ResolvedDestination {
   /** The cache key of the cluster: its server URL. */
   readonly server: string;
   readonly name: string;
   readonly client: KubeClient;
+  /** Namespaced mode (the cluster Secret lists `namespaces`): what may be watched and managed. */
+  readonly scope?: ClusterScope;
+}
+
+/**
+ * A cluster Secret's `namespaces` (non-empty) and `clusterResources`, as Argo CD reads them: only
+ * those namespaces are watched and managed, cluster-scoped resources only with clusterResources.
+ */
+export interface ClusterScope {
+  readonly namespaces: readonly string[];
+  readonly clusterResources: boolean;
 }
 
 export interface DestinationRef {
@@ -75,12 +87,23 @@ export class Destinations {
 
   #forCluster(cluster: Cluster): ResolvedDestination {
     const key = normalizeServer(cluster.server);
+    const scope: ClusterScope | undefined =
+      cluster.namespaces.length > 0
+        ? { namespaces: cluster.namespaces, clusterResources: cluster.clusterResources }
+        : undefined;
+    const scoped = scope === undefined ? {} : { scope };
     if (key === normalizeServer(IN_CLUSTER_SERVER) && Object.keys(cluster.config.reveal()).length === 0) {
       // An in-cluster Secret without credentials (Argo's way of renaming or labelling in-cluster).
-      return { server: IN_CLUSTER_SERVER, name: cluster.name || IN_CLUSTER_NAME, client: this.#hub };
+      return {
+        server: IN_CLUSTER_SERVER,
+        name: cluster.name || IN_CLUSTER_NAME,
+        client: this.#hub,
+        ...scoped,
+      };
     }
-    // The Secret's content decides when a client is rebuilt: new token, CA or server.
-    const version = JSON.stringify([cluster.server, cluster.config.reveal()]);
+    // The Secret's content decides when a client (and so its live cache) is rebuilt: new token,
+    // CA, server or namespaces.
+    const version = JSON.stringify([cluster.server, cluster.config.reveal(), scope]);
     let entry = this.#clients.get(key);
     if (entry?.version !== version) {
       entry = {
@@ -95,8 +118,27 @@ export class Destinations {
       };
       this.#clients.set(key, entry);
     }
-    return { server: cluster.server, name: cluster.name, client: entry.client };
+    return { server: cluster.server, name: cluster.name, client: entry.client, ...scoped };
   }
+}
+
+/**
+ * Why a namespaced-mode cluster does not manage one of these objects (Argo CD's words), or
+ * undefined when it manages them all (or the cluster is not in namespaced mode).
+ */
+export function unmanagedInScope(
+  scope: ClusterScope | undefined,
+  objects: readonly KubeObject[],
+): string | undefined {
+  if (scope === undefined) return undefined;
+  for (const obj of objects) {
+    const namespace = obj.metadata.namespace ?? '';
+    if (namespace === '' && !scope.clusterResources)
+      return `cluster level ${obj.kind} "${obj.metadata.name}" can not be managed when in namespaced mode`;
+    if (namespace !== '' && !scope.namespaces.includes(namespace))
+      return `namespace "${namespace}" for ${obj.kind} "${obj.metadata.name}" is not managed`;
+  }
+  return undefined;
 }
 
 export function normalizeServer(server: string): string {

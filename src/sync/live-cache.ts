@@ -1,12 +1,15 @@
 /**
  * The live state of one spoke: an informer per resource type the Applications on it use (started
- * on first use, cluster-wide), and an index of live objects by the Application that tracks them.
- * Every change to a tracked object is reported, which is what self-heal and health updates run on.
+ * on first use, cluster-wide; in namespaced mode one per managed namespace, and cluster-scoped
+ * types only with clusterResources), and an index of live objects by the Application that tracks
+ * them. Every change to a tracked object is reported, which is what self-heal and health updates
+ * run on.
  */
 import type { KubeClient } from '../kube/client.ts';
 import { Informer } from '../kube/informer.ts';
 import { type KubeObject, type ResourceType } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
+import type { ClusterScope } from './destinations.ts';
 import { trackingOf } from './tracking.ts';
 
 export type TrackedChange = (app: string, obj: KubeObject) => void;
@@ -31,20 +34,25 @@ export function typeKey(type: ResourceType): string {
   return `${type.group}/${type.version}/${type.plural}`;
 }
 
+interface Watched {
+  readonly type: ResourceType;
+  /** One cluster-wide, one per managed namespace (namespaced mode), or none (not managed). */
+  readonly informers: readonly Informer<KubeObject>[];
+}
+
 export class ClusterCache {
   readonly client: KubeClient;
+  readonly scope: ClusterScope | undefined;
   readonly #log: Logger;
   readonly #events: ClusterCacheEvents;
   #reachable = true;
-  readonly #informers = new Map<
-    string,
-    { readonly type: ResourceType; readonly informer: Informer<KubeObject> }
-  >();
+  readonly #informers = new Map<string, Watched>();
   /** app instance name → type key → object key → live object. */
   readonly #byApp = new Map<string, Map<string, Map<string, KubeObject>>>();
 
-  constructor(client: KubeClient, log: Logger, events: ClusterCacheEvents) {
+  constructor(client: KubeClient, log: Logger, events: ClusterCacheEvents, scope?: ClusterScope) {
     this.client = client;
+    this.scope = scope;
     this.#log = log;
     this.#events = events;
   }
@@ -52,7 +60,7 @@ export class ClusterCache {
   /** Starts watching these types (if not yet) and waits for their first lists. */
   async watch(types: readonly ResourceType[]): Promise<void> {
     if (this.#informers.size === 0) this.#learnVersion();
-    const waits = types.map((type) => this.#informerFor(type).synced);
+    const waits = types.flatMap((type) => this.#watchedFor(type).informers.map((i) => i.synced));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -73,7 +81,7 @@ export class ClusterCache {
    */
   reachable(types?: readonly ResourceType[]): boolean {
     const keys = types === undefined ? [...this.#informers.keys()] : types.map(typeKey);
-    return keys.every((key) => this.#informers.get(key)?.informer.failing !== true);
+    return keys.every((key) => !(this.#informers.get(key)?.informers ?? []).some((i) => i.failing));
   }
 
   /** The apiserver's version (gitVersion), learnt on the first watch; empty until then. */
@@ -82,7 +90,7 @@ export class ClusterCache {
   /** How many objects the cache holds. */
   get objectCount(): number {
     let count = 0;
-    for (const { informer } of this.#informers.values()) count += informer.size;
+    for (const { informers } of this.#informers.values()) for (const i of informers) count += i.size;
     return count;
   }
 
@@ -92,7 +100,11 @@ export class ClusterCache {
   }
 
   get(type: ResourceType, namespace: string, name: string): KubeObject | undefined {
-    return this.#informers.get(typeKey(type))?.informer.get(type.namespaced ? namespace : undefined, name);
+    for (const informer of this.#informers.get(typeKey(type))?.informers ?? []) {
+      const found = informer.get(type.namespaced ? namespace : undefined, name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   /** Every live object whose tracking id names `app`, with its type. */
@@ -106,16 +118,34 @@ export class ClusterCache {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.#informers.values()].map(({ informer }) => informer.stop()));
+    await Promise.all(
+      [...this.#informers.values()].flatMap(({ informers }) => informers.map((i) => i.stop())),
+    );
     this.#informers.clear();
     this.#byApp.clear();
   }
 
-  #informerFor(type: ResourceType): Informer<KubeObject> {
+  /** The list scopes of a type: cluster-wide, each managed namespace, or none (not managed). */
+  #listScopes(type: ResourceType): { namespace?: string }[] {
+    if (this.scope === undefined) return [{}];
+    if (type.namespaced) return this.scope.namespaces.map((namespace) => ({ namespace }));
+    return this.scope.clusterResources ? [{}] : [];
+  }
+
+  #watchedFor(type: ResourceType): Watched {
     const key = typeKey(type);
     const existing = this.#informers.get(key);
-    if (existing !== undefined) return existing.informer;
-    const informer = new Informer<KubeObject>(this.client, type, {}, this.#log);
+    if (existing !== undefined) return existing;
+    const watched = {
+      type,
+      informers: this.#listScopes(type).map((scope) => this.#startInformer(key, type, scope)),
+    };
+    this.#informers.set(key, watched);
+    return watched;
+  }
+
+  #startInformer(key: string, type: ResourceType, scope: { namespace?: string }): Informer<KubeObject> {
+    const informer = new Informer<KubeObject>(this.client, type, scope, this.#log);
     const index = (obj: KubeObject, old?: KubeObject): void => {
       if (old !== undefined) this.#unindex(key, old);
       const app = trackingOf(obj)?.app;
@@ -148,7 +178,6 @@ export class ClusterCache {
       },
     });
     informer.onFailingChange(() => this.#reachabilityChanged());
-    this.#informers.set(key, { type, informer });
     informer.start();
     return informer;
   }

@@ -16,7 +16,7 @@ import { inSpan, noopTracer, type Tracer } from '../observability/tracing.ts';
 import { refusedSyncOptions } from './sync-options.ts';
 import { ANNOTATION_REFRESH } from './annotations.ts';
 import { compareApp, resourceStatusEntry, type Comparison } from './compare.ts';
-import type { Destinations, ResolvedDestination } from './destinations.ts';
+import { unmanagedInScope, type Destinations, type ResolvedDestination } from './destinations.ts';
 import type { ResourceIgnoreRule } from '../ignore-differences.ts';
 import type { DiffCache } from './diff.ts';
 import type { ClusterCache } from './live-cache.ts';
@@ -205,6 +205,12 @@ async function prepare(run: Run): Promise<Prepared> {
     targets.map((t) => t.obj),
   );
   if (refused !== undefined) throw new ConditionError('InvalidSpecError', refused);
+  const unmanaged = unmanagedInScope(
+    dest.scope,
+    targets.map((t) => t.obj),
+  );
+  if (unmanaged !== undefined)
+    throw new ConditionError('ComparisonError', `Failed to load live state: ${unmanaged}`);
   const cache = deps.cacheFor(dest);
   const where = `cluster ${dest.name || dest.server} unreachable`;
   const types = uniqueTypes([...targets.map((t) => t.type), ...(await statusTypes(app, dest))]);

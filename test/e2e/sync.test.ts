@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createGitRepo, type GitRepo } from '../harness/git-repo.ts';
-import { markPodsReady, pollUntil, registerSpoke, useHarness } from '../harness/index.ts';
+import { clusterSecret, markPodsReady, pollUntil, registerSpoke, useHarness } from '../harness/index.ts';
 import { main } from '../../src/cli/main.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import {
   APP_PROJECTS,
   APPLICATION_SETS,
   APPLICATIONS,
+  NAMESPACES,
   SECRETS,
   type KubeObject,
 } from '../../src/kube/types.ts';
@@ -395,6 +396,54 @@ describe('fan-out sync to real spokes', () => {
     assert.equal(status.conditions?.[0]?.type, 'InvalidSpecError');
     assert.match(status.conditions?.[0]?.message ?? '', /not permitted in project 'locked'/);
     assert.equal(await spokeB.get(CM_TYPE, 'locked', 'plain-config'), undefined);
+  });
+
+  test('namespaced mode: a cluster Secret listing namespaces manages only those, as Argo CD refuses the rest', async () => {
+    const h = harness();
+    const spoke = h.cluster('spoke-b');
+    // The same apiserver under another server URL (its certificate names localhost too).
+    const secret = clusterSecret(spoke, { name: 'scoped' });
+    const b64 = (text: string): string => Buffer.from(text).toString('base64');
+    secret.data = {
+      ...secret.data,
+      server: b64(`https://localhost:${spoke.port}`),
+      namespaces: b64('scoped-a,scoped-b'),
+    };
+    await h.hub.apply([secret]);
+    for (const name of ['scoped-a', 'elsewhere'])
+      await spokeB.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const app = (name: string, namespace: string, path = 'plain'): KubeObject => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name, namespace: NS },
+      spec: {
+        project: 'default',
+        source: { repoURL: URL, path, targetRevision: 'main' },
+        destination: { name: 'scoped', namespace },
+        syncPolicy: { automated: {} },
+      },
+    });
+    await hub.create(APPLICATIONS, app('scoped-in', 'scoped-a'));
+    await hub.create(APPLICATIONS, app('scoped-out', 'elsewhere'));
+    await waitForApp(hub, NS, 'scoped-in', isSynced, 'Synced in a managed namespace');
+    assert.ok(await spokeB.get(CM_TYPE, 'scoped-a', 'plain-config'), 'applied in the managed namespace');
+    const out = await waitForApp(
+      hub,
+      NS,
+      'scoped-out',
+      (s) => (s.conditions ?? []).length > 0,
+      'a condition',
+    );
+    assert.equal(out.conditions?.[0]?.type, 'ComparisonError');
+    assert.equal(
+      out.conditions?.[0]?.message,
+      'Failed to load live state: namespace "elsewhere" for ConfigMap "plain-config" is not managed',
+    );
+    assert.equal(
+      await spokeB.get(CM_TYPE, 'elsewhere', 'plain-config'),
+      undefined,
+      'nothing applied outside',
+    );
   });
 
   test('an app-of-apps root Application syncs ApplicationSets into the hub', async () => {
