@@ -2,7 +2,8 @@
  * Benchmark: a simulated fleet sharded across controller replicas (`spokes controller` processes,
  * the real code paths). Each simulated cluster is a loopback TCP proxy in front of one of a few
  * spoke kube-apiservers: its own server URL, so its own client, connection pool and watches; its
- * Applications' objects go to their own namespace. Not modelled: network latency, distinct API
+ * cluster Secret lists its own namespace (Argo CD's namespaced mode), so its watches see only its
+ * Applications' objects, as on a real cluster. Not modelled: network latency, distinct API
  * discovery per cluster, apiserver capacity per cluster (two apiservers carry the whole fleet).
  *
  * For each replica count (1, then 3): from the ApplicationSet's creation to every Application
@@ -62,10 +63,11 @@ const files: Record<string, string> = {};
 for (let a = 0; a < APPS; a++)
   for (let k = 0; k < OBJECTS; k++)
     files[`apps/app-${a}/cm-${k}.yaml`] =
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${k}\ndata:\n  payload: "${'x'.repeat(64)}"\n`;
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${a}-${k}\ndata:\n  payload: "${'x'.repeat(64)}"\n`;
 const repo = await createGitRepo({ branches: { main: files } });
 const harness = await startHarness({ clusters: ['hub', ...SPOKES], controllerManager: false });
 const hub = new KubeClient(harness.hub.kubeConfig('admin'));
+const spokeClients = new Map(SPOKES.map((name) => [name, new KubeClient(harness.cluster(name).kubeConfig('admin'))]));
 const proxies: TcpProxy[] = [];
 const running: Replica[] = [];
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
@@ -95,6 +97,14 @@ async function setUpFleet(namespace: string): Promise<void> {
     const spoke = harness.cluster(SPOKES[i % SPOKES.length]!);
     const proxy = proxies[i] ?? (await startTcpProxy(spoke.port));
     proxies[i] = proxy;
+    // Namespaced mode (the Secret's `namespaces`, as Argo CD has it): each simulated cluster
+    // watches and manages only its own namespace, as a real cluster holds only its own objects.
+    const own = `${namespace}-c${i}`;
+    await spokeClients.get(spoke.name)!.create(NAMESPACES, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: own },
+    });
     const secret = clusterSecret(spoke, {
       name: `c${i}`,
       namespace,
@@ -103,6 +113,7 @@ async function setUpFleet(namespace: string): Promise<void> {
       data: Record<string, string>;
     };
     secret.data['server'] = Buffer.from(proxy.url).toString('base64');
+    secret.data['namespaces'] = Buffer.from(own).toString('base64');
     await hub.create(SECRETS, secret);
   }
 }
@@ -129,8 +140,8 @@ function appSet(namespace: string): KubeObject {
         spec: {
           project: 'default',
           source: { repoURL: REPO, path: 'apps/{{.app}}', targetRevision: 'main' },
-          destination: { server: '{{.server}}', namespace: `${namespace}-{{.name}}-{{.app}}` },
-          syncPolicy: { automated: {}, syncOptions: ['CreateNamespace=true'] },
+          destination: { server: '{{.server}}', namespace: `${namespace}-{{.name}}` },
+          syncPolicy: { automated: {} },
         },
       },
     },
