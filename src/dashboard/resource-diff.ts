@@ -11,6 +11,7 @@ import { splitLines, unifiedHunks } from '../diff/lines.ts';
 import { redactPair } from '../diff/manifests.ts';
 import { withIgnoredFromLive, type ResourceIgnoreRule } from '../ignore-differences.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { comparable } from '../kube/comparable.ts';
 import { groupOf, type KubeObject } from '../kube/types.ts';
 import { renderSources, type Renderer } from '../render/index.ts';
 import { stringify } from 'yaml';
@@ -33,21 +34,8 @@ export interface ResourceDiff {
   readonly note?: string;
 }
 
-const VOLATILE_METADATA = [
-  'managedFields',
-  'resourceVersion',
-  'generation',
-  'uid',
-  'creationTimestamp',
-  'selfLink',
-];
-
-function comparable(obj: KubeObject | undefined): KubeObject | undefined {
-  if (obj === undefined) return undefined;
-  const { status: _status, metadata, ...rest } = obj as KubeObject & { status?: unknown };
-  const meta: Record<string, unknown> = { ...metadata };
-  for (const field of VOLATILE_METADATA) delete meta[field];
-  return { ...rest, metadata: meta } as KubeObject;
+function comparableOrNone(obj: KubeObject | undefined): KubeObject | undefined {
+  return obj === undefined ? undefined : comparable(obj);
 }
 
 function matches(obj: KubeObject, r: ManagedResource, defaultNamespace: string): boolean {
@@ -96,7 +84,7 @@ export async function resourceDiff(input: DiffInput): Promise<ResourceDiff> {
   // Fields the Application's ignoreDifferences name do not count for the sync: show them as live.
   const ignore = (app.spec.ignoreDifferences ?? []) as unknown as ResourceIgnoreRule[];
   if (desired !== undefined && live !== undefined) desired = withIgnoredFromLive(desired, live, ignore);
-  const [before, after] = redactPair(comparable(live), comparable(desired));
+  const [before, after] = redactPair(comparableOrNone(live), comparableOrNone(desired));
   const liveText = before === undefined ? '' : stringify(before);
   const desiredText = after === undefined ? '' : stringify(after);
   return {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../kube/types.ts';
+import { comparable } from '../kube/comparable.ts';
 import { isPlainObject } from '../params.ts';
 
 /** True when every value `want` sets is the same in `have` (lists: same length, item by item). */
@@ -25,23 +26,6 @@ export function isSubset(want: unknown, have: unknown): boolean {
     return want.every((item, i) => isSubset(item, have[i]));
   }
   return want === have;
-}
-
-const VOLATILE_METADATA = [
-  'managedFields',
-  'resourceVersion',
-  'generation',
-  'uid',
-  'creationTimestamp',
-  'selfLink',
-] as const;
-
-/** The part of an object a diff looks at: no status, no server bookkeeping. */
-export function comparable(obj: KubeObject): Record<string, unknown> {
-  const { status: _status, metadata, ...rest } = obj as KubeObject & { status?: unknown };
-  const meta: Record<string, unknown> = { ...metadata };
-  for (const field of VOLATILE_METADATA) delete meta[field];
-  return { ...rest, metadata: meta };
 }
 
 /** True when the dry-run result (what applying would store) equals what is stored. */
