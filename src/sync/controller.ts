@@ -110,6 +110,9 @@ export class SyncController {
   readonly #queueOf = new Map<string, string>();
   readonly #limit: LimitFunction;
   readonly #diffCache = new DiffCache();
+  /** Cluster Secrets parsed, by namespace/name, with the resourceVersion parsed (see #clusters). */
+  readonly #parsedSecrets = new Map<string, { version: string; cluster: Cluster | undefined }>();
+  #clusterList: Cluster[] | undefined;
   readonly #lastApplied = new Map<string, string>();
   /** resourceVersion of each Application after our last write to it. */
   readonly #written = new Map<string, number>();
@@ -307,18 +310,28 @@ export class SyncController {
     return kustomizeSettingsFrom(this.#configMapData(ARGOCD_CM));
   }
 
+  /**
+   * The registered clusters, parsed once per Secret version and listed once per change of the
+   * Secrets: every reconcile asks, and a fleet has a thousand of them.
+   */
   #clusters(): Cluster[] {
-    return this.#secrets.list().flatMap((obj) => {
-      const parsed = secretSchema.safeParse(obj);
-      if (!parsed.success || secretType(parsed.data) !== 'cluster') return [];
-      try {
-        return [
-          clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`),
-        ];
-      } catch {
-        return [];
+    if (this.#clusterList !== undefined) return this.#clusterList;
+    const seen = new Set<string>();
+    const list: Cluster[] = [];
+    for (const obj of this.#secrets.list()) {
+      const key = objectKey(obj);
+      const version = obj.metadata.resourceVersion ?? '';
+      seen.add(key);
+      let entry = this.#parsedSecrets.get(key);
+      if (entry === undefined || version === '' || entry.version !== version) {
+        entry = { version, cluster: clusterOf(obj) };
+        this.#parsedSecrets.set(key, entry);
       }
-    });
+      if (entry.cluster !== undefined) list.push(entry.cluster);
+    }
+    for (const key of this.#parsedSecrets.keys()) if (!seen.has(key)) this.#parsedSecrets.delete(key);
+    this.#clusterList = list;
+    return list;
   }
 
   #project(name: string): AppProjectSpec | undefined {
@@ -479,13 +492,19 @@ export class SyncController {
       delete: (app) => this.#forget(app),
     });
     const onCluster = (secret: KubeObject): void => {
+      this.#clusterList = undefined;
+      // Before start() the first list is still arriving: start() reads the clusters once, whole.
+      if (!this.#ready) return;
       if (secret.metadata.labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') return;
       const clusters = this.#clusters();
       this.#destinations.prune(clusters);
       this.#clusterShards.refresh(clusters);
       const data = secretSchema.safeParse(secret);
       if (!data.success) return;
-      for (const app of this.#apps.list()) if (this.#targets(app, secret)) this.#enqueue(app);
+      const cluster = clusters.find(
+        (c) => c.secretName === secret.metadata.name && c.secretNamespace === secret.metadata.namespace,
+      );
+      for (const app of this.#apps.list()) if (this.#targets(app, cluster)) this.#enqueue(app);
     };
     this.#secrets.on({ add: onCluster, update: onCluster, delete: onCluster });
     const onProject = (project: KubeObject): void => {
@@ -495,9 +514,8 @@ export class SyncController {
     this.#projects.on({ add: onProject, update: onProject, delete: onProject });
   }
 
-  /** True when the Application's destination names the cluster this Secret registers. */
-  #targets(app: LiveApp, secret: KubeObject): boolean {
-    const cluster = this.#clusters().find((c) => c.secretName === secret.metadata.name);
+  /** True when the Application's destination names the cluster a Secret registers (undefined: gone or invalid). */
+  #targets(app: LiveApp, cluster: Cluster | undefined): boolean {
     const dest = app.spec?.destination ?? {};
     if (cluster === undefined) return true; // deleted or invalid: re-check every Application
     return (
@@ -539,4 +557,15 @@ function wantsReconcile(app: LiveApp, old: LiveApp): boolean {
 
 function sameScope(a: ClusterScope | undefined, b: ClusterScope | undefined): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** A cluster Secret parsed (Argo CD's fields), or undefined for any other or an invalid Secret. */
+function clusterOf(obj: KubeObject): Cluster | undefined {
+  const parsed = secretSchema.safeParse(obj);
+  if (!parsed.success || secretType(parsed.data) !== 'cluster') return undefined;
+  try {
+    return clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+  } catch {
+    return undefined;
+  }
 }
