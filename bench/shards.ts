@@ -15,11 +15,13 @@
  *                        [--quiet-seconds 60]
  *   node bench/shards.ts --clusters 100 --apps 2 --objects 1 --quiet-seconds 10     # a smoke run
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { shardRows } from '../src/cli/get-shards.ts';
 import { KubeClient } from '../src/kube/client.ts';
+import { Informer } from '../src/kube/informer.ts';
+import { silentLogger } from '../src/log.ts';
 import {
   APP_PROJECTS,
   APPLICATION_SETS,
@@ -67,7 +69,9 @@ for (let a = 0; a < APPS; a++)
 const repo = await createGitRepo({ branches: { main: files } });
 const harness = await startHarness({ clusters: ['hub', ...SPOKES], controllerManager: false });
 const hub = new KubeClient(harness.hub.kubeConfig('admin'));
-const spokeClients = new Map(SPOKES.map((name) => [name, new KubeClient(harness.cluster(name).kubeConfig('admin'))]));
+const spokeClients = new Map(
+  SPOKES.map((name) => [name, new KubeClient(harness.cluster(name).kubeConfig('admin'))]),
+);
 const proxies: TcpProxy[] = [];
 const running: Replica[] = [];
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
@@ -79,6 +83,28 @@ function procStats(pid: number): { peakRss: number; cpuSeconds: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, in clock ticks (100 Hz)
   return { peakRss: peak, cpuSeconds: ticks / 100 };
+}
+
+/** CPU seconds so far of each harness server (the apiservers by their port, etcd), from /proc. */
+function serverCpuSeconds(): Record<string, number> {
+  const byPort = new Map(harness.clusters.map((c) => [`--secure-port=${c.port}`, c.name]));
+  const out: Record<string, number> = {};
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline: string[];
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const binary = cmdline[0] ?? '';
+    const name = binary.endsWith('/etcd')
+      ? 'etcd'
+      : binary.endsWith('/kube-apiserver')
+        ? byPort.get(cmdline.find((arg) => byPort.has(arg)) ?? '')
+        : undefined;
+    if (name !== undefined) out[name] = (out[name] ?? 0) + procStats(Number(pid)).cpuSeconds;
+  }
+  return out;
 }
 
 async function setUpFleet(namespace: string): Promise<void> {
@@ -148,11 +174,23 @@ function appSet(namespace: string): KubeObject {
   };
 }
 
-async function syncedCount(namespace: string): Promise<number> {
-  const { items } = await hub.list<KubeObject & { status?: { sync?: { status?: string } } }>(APPLICATIONS, {
-    namespace,
-  });
-  return items.filter((a) => a.status?.sync?.status === 'Synced').length;
+/**
+ * Applications Synced, from a watch of the namespace (a list every poll would cost the hub
+ * apiserver more than the replicas' own writes do, at 10,000 Applications).
+ */
+async function watchSynced(namespace: string): Promise<{ count: () => number; stop: () => Promise<void> }> {
+  const informer = new Informer<KubeObject & { status?: { sync?: { status?: string } } }>(
+    hub,
+    APPLICATIONS,
+    { namespace },
+    silentLogger,
+  );
+  informer.start();
+  await informer.synced;
+  return {
+    count: () => informer.list().filter((a) => a.status?.sync?.status === 'Synced').length,
+    stop: () => informer.stop(),
+  };
 }
 
 function start(name: string, namespace: string): Replica {
@@ -193,17 +231,31 @@ async function run(replicaCount: number): Promise<void> {
   const replicas = names.map((name) => start(name, namespace));
   await pollUntil(() => balanced(namespace, names), { what: 'shards balanced', timeoutMs: 120_000 });
   const total = CLUSTERS * APPS;
+  const synced = await watchSynced(namespace);
+  const serversBefore = serverCpuSeconds();
+  const replicasBefore = replicas.map((r) => procStats(r.process.pid!).cpuSeconds);
   const created = Date.now();
   await hub.create(APPLICATION_SETS, appSet(namespace));
-  await pollUntil(async () => (await syncedCount(namespace)) === total, {
+  await pollUntil(() => synced.count() === total, {
     what: `${total} Applications Synced`,
     timeoutMs: 3_600_000,
-    intervalMs: 2_000,
+    intervalMs: 500,
   });
+  await synced.stop();
   const syncSeconds = (Date.now() - created) / 1000;
   const peak = replicas.map((r) => procStats(r.process.pid!).peakRss);
   console.log(
     `${replicaCount} replica(s): ${total} Applications (${CLUSTERS} clusters × ${APPS}, ${OBJECTS} objects each) Synced in ${syncSeconds.toFixed(1)} s; peak RSS per replica ${peak.map(mib).join(', ')}`,
+  );
+  // Where the two cores went meanwhile: the bound on what more replicas can gain here.
+  const serversAfter = serverCpuSeconds();
+  const share = (seconds: number): string => `${((seconds / syncSeconds) * 100).toFixed(0)}%`;
+  const replicaCpu = replicas.map((r, i) => procStats(r.process.pid!).cpuSeconds - replicasBefore[i]!);
+  console.log(
+    `  CPU while syncing (of one core; 2 cores = 200%): replicas ${replicaCpu.map(share).join(', ')}; ` +
+      Object.entries(serversAfter)
+        .map(([name, seconds]) => `${name} ${share(seconds - (serversBefore[name] ?? 0))}`)
+        .join(', '),
   );
 
   // The ApplicationSet's status and the last health transitions settle first.
