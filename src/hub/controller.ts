@@ -20,7 +20,12 @@ import { Causes, inSpan, noopTracer, type Tracer } from '../observability/tracin
 import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import { controllerOf, type LiveApplication } from './plan.ts';
 import { WorkQueue, type WorkResult } from '../kube/workqueue.ts';
-import { reconcileApplicationSet, type LiveApplicationSet, type ReconcilerOptions } from './reconciler.ts';
+import {
+  DEFAULT_MAX_RESOURCES_STATUS_COUNT,
+  reconcileApplicationSet,
+  type LiveApplicationSet,
+  type ReconcilerOptions,
+} from './reconciler.ts';
 import { informerClusterSource } from './sources.ts';
 import { pushMatchKey } from '../git/url.ts';
 import { gitRepoURLs, pullRequestSpecs, usesGenerator } from './triggers.ts';
@@ -45,6 +50,8 @@ export interface ControllerOptions {
   readonly progressiveSyncs?: boolean;
   readonly concurrency: number;
   readonly defaultRequeueSeconds: number;
+  /** Entries kept in an ApplicationSet's status.resources (Argo CD's default 5000; 0: all). */
+  readonly maxResourcesStatusCount?: number;
   /** The git repository cache (mirror folder, local repositories); credentials come from the hub's repository Secrets. */
   readonly repoCache?: Omit<RepoSourceOptions, 'credentials' | 'log'>;
   /** A repository cache shared with the sync half (made here from `repoCache` when not given). */
@@ -178,6 +185,7 @@ export class HubController {
         progressiveSyncs: options.progressiveSyncs ?? true,
         log: options.log,
         defaultRequeueSeconds: options.defaultRequeueSeconds,
+        maxResourcesStatusCount: options.maxResourcesStatusCount ?? DEFAULT_MAX_RESOURCES_STATUS_COUNT,
         observe: (outcome) => {
           options.metrics?.observeReconcile(outcome);
           options.appSetMetrics?.observeReconcile(namespace, name, outcome.seconds);

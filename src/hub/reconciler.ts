@@ -87,6 +87,12 @@ export interface ReconcilerOptions {
   readonly log: Logger;
   /** The poll interval of polling (git) generators whose spec sets none. */
   readonly defaultRequeueSeconds: number;
+  /**
+   * Entries kept in status.resources (0: all). Argo CD caps them (5000 by default) since 3.2: a
+   * status listing every Application of a large ApplicationSet outgrows what etcd stores in one
+   * object, and every status write then fails.
+   */
+  readonly maxResourcesStatusCount?: number;
   readonly now?: () => Date;
   readonly observe?: (result: ReconcileOutcome) => void;
   readonly tracer?: Tracer;
@@ -133,7 +139,7 @@ export async function reconcileApplicationSet(key: string, options: ReconcilerOp
   const failure = await applyActions(actions, step);
   const owned = options.view.listApplications(namespace).filter((a) => isOwnedBy(a, step.identity));
   const conditions = [...(failure ?? successConditions()), ...rolloutWarning(appSet, options)];
-  await writeStatus(live, conditions, resourceStatuses(owned), options);
+  await writeStatus(live, conditions, resourceStatuses(owned, options.maxResourcesStatusCount ?? 0), options);
   report(step, failure ? 'error' : 'success', desired.length);
   if (failure) throw new SpokesError('GeneratorFailed', failure[0]!.message);
   const requeue = requeueAfterSeconds(
@@ -317,8 +323,12 @@ async function writeStatus(
   await options.writer.writeStatus(appSet, next);
 }
 
-function resourceStatuses(apps: readonly LiveApplication[]): ResourceStatus[] {
-  return apps
+/** Argo CD's default cap on status.resources (applicationsetcontroller.status.max.resources.count). */
+export const DEFAULT_MAX_RESOURCES_STATUS_COUNT = 5000;
+
+/** The owned Applications' sync and health, by name, the first `max` of them (0: all). */
+function resourceStatuses(apps: readonly LiveApplication[], max: number): ResourceStatus[] {
+  const sorted = apps
     .map((app) => {
       const status = (app as { status?: { sync?: { status?: string }; health?: unknown } }).status;
       return {
@@ -332,6 +342,7 @@ function resourceStatuses(apps: readonly LiveApplication[]): ResourceStatus[] {
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return max > 0 ? sorted.slice(0, max) : sorted;
 }
 
 /** RollingSync asked for while progressive syncs are off: a condition says it is not active. */

@@ -61,6 +61,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         policy: config.policy,
         concurrency: config.concurrency,
         defaultRequeueSeconds: config['requeue-after-seconds'],
+        maxResourcesStatusCount: config['max-resources-status-count'],
         repos,
         log,
         metrics: createHubMetrics(shared.metrics),

@@ -30,6 +30,10 @@ export const controllerFlags: FlagSpecs = {
     type: 'string',
     help: 'git generator poll interval when the spec sets none (default 180)',
   },
+  'max-resources-status-count': {
+    type: 'string',
+    help: "Applications listed in an ApplicationSet's status.resources, as Argo CD caps them (default 5000; 0: no cap)",
+  },
   listen: {
     type: 'string',
     help: 'address for /healthz, /readyz, /metrics and /api/webhook (default :8080)',
@@ -193,6 +197,7 @@ export const controllerConfigSchema = z.strictObject({
   policy: z.enum(applicationsSyncPolicies).default('sync'),
   concurrency: positiveInt(10),
   'requeue-after-seconds': positiveInt(180),
+  'max-resources-status-count': z.coerce.number().int().min(0).default(5000),
   listen: z.string().default(':8080'),
   'leader-elect': z.enum(['true', 'false']).default('true'),
   shards: z.coerce.number().int().min(1).max(1024).default(16),
