@@ -6,10 +6,11 @@
  * Applications' objects, as on a real cluster. Not modelled: network latency, distinct API
  * discovery per cluster, apiserver capacity per cluster (two apiservers carry the whole fleet).
  *
- * For each replica count (1, then 3): from the ApplicationSet's creation to every Application
- * Synced, peak RSS per replica; then a quiet period: steady-state CPU per replica and hub writes
- * per minute to Applications and ApplicationSets (target 0; Lease renewals shown apart); then one
- * more replica joins: time until the shards are rebalanced, and how many moved.
+ * For each replica count (1, then 3): from the creation of the ApplicationSets (one per application,
+ * over every cluster) to every Application Synced, peak RSS per replica, and where the CPU went;
+ * then a quiet period: steady-state CPU per replica and hub writes per minute to Applications and
+ * ApplicationSets (target 0; Lease renewals shown apart); then one more replica joins: time until
+ * the shards are rebalanced, and how many moved.
  *
  *   node bench/shards.ts [--clusters 1000] [--apps 10] [--objects 5] [--replicas 1,3] [--shards 16]
  *                        [--quiet-seconds 60]
@@ -144,28 +145,20 @@ async function setUpFleet(namespace: string): Promise<void> {
   }
 }
 
-function appSet(namespace: string): KubeObject {
+/** One ApplicationSet per application, over every cluster (as platform teams write them). */
+function appSet(namespace: string, app: number): KubeObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
-    metadata: { name: 'fleet', namespace },
+    metadata: { name: `app-${app}`, namespace },
     spec: {
       goTemplate: true,
-      generators: [
-        {
-          matrix: {
-            generators: [
-              { clusters: { selector: { matchLabels: { fleet: 'simulated' } } } },
-              { list: { elements: Array.from({ length: APPS }, (_, a) => ({ app: `app-${a}` })) } },
-            ],
-          },
-        },
-      ],
+      generators: [{ clusters: { selector: { matchLabels: { fleet: 'simulated' } } } }],
       template: {
-        metadata: { name: '{{.name}}-{{.app}}' },
+        metadata: { name: `{{.name}}-app-${app}` },
         spec: {
           project: 'default',
-          source: { repoURL: REPO, path: 'apps/{{.app}}', targetRevision: 'main' },
+          source: { repoURL: REPO, path: `apps/app-${app}`, targetRevision: 'main' },
           destination: { server: '{{.server}}', namespace: `${namespace}-{{.name}}` },
           syncPolicy: { automated: {} },
         },
@@ -235,7 +228,7 @@ async function run(replicaCount: number): Promise<void> {
   const serversBefore = serverCpuSeconds();
   const replicasBefore = replicas.map((r) => procStats(r.process.pid!).cpuSeconds);
   const created = Date.now();
-  await hub.create(APPLICATION_SETS, appSet(namespace));
+  for (let a = 0; a < APPS; a++) await hub.create(APPLICATION_SETS, appSet(namespace, a));
   await pollUntil(() => synced.count() === total, {
     what: `${total} Applications Synced`,
     timeoutMs: 3_600_000,
