@@ -78,6 +78,8 @@ export interface ControllerOptions {
 
 /** How long changes to owned Applications are gathered before their ApplicationSet re-runs. */
 const OWNED_APP_COALESCE_MS = 500;
+/** … and how long when only their status changed (it only feeds status.resources). */
+const OWNED_STATUS_COALESCE_MS = 2_000;
 
 const SECRET_TYPES = 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)';
 
@@ -339,8 +341,10 @@ export class HubController {
       },
     });
     // Changes to owned Applications (ours included, and their status from the sync half) are
-    // coalesced: a burst of them re-runs the ApplicationSet once.
-    const enqueueOwner = (app: LiveApplication): void => {
+    // coalesced: a burst of them re-runs the ApplicationSet once. A change of status only feeds
+    // status.resources and waits longer: while a fleet syncs, every Application changes several
+    // times, and each re-run of a large ApplicationSet rewrites a status listing thousands.
+    const enqueueOwner = (app: LiveApplication, old?: LiveApplication): void => {
       const owner = controllerOf(app);
       if (owner?.kind !== 'ApplicationSet') return;
       const appSet = this.#appSets.get(app.metadata.namespace, owner.name);
@@ -349,10 +353,18 @@ export class HubController {
         this.#allowed(app.metadata.namespace ?? '') &&
         this.#ownership.holds(this.#shardOfKey(objectKey(appSet)))
       ) {
-        this.#queue.addAfter(objectKey(appSet), OWNED_APP_COALESCE_MS);
+        const statusOnly = old !== undefined && !changedBeyondStatus(app, old);
+        this.#queue.addAfter(
+          objectKey(appSet),
+          statusOnly ? OWNED_STATUS_COALESCE_MS : OWNED_APP_COALESCE_MS,
+        );
       }
     };
-    this.#apps.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
+    this.#apps.on({
+      add: (app) => enqueueOwner(app),
+      update: (app, old) => enqueueOwner(app, old),
+      delete: (app) => enqueueOwner(app),
+    });
     const onSecret = (secret: KubeObject): void => {
       if (!this.#ready) return;
       const type = secret.metadata.labels?.['argocd.argoproj.io/secret-type'];
@@ -411,4 +423,16 @@ function specOrMetaChanged(current: LiveApplicationSet, old: LiveApplicationSet)
     JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
     JSON.stringify(a.annotations) !== JSON.stringify(b.annotations)
   );
+}
+
+/**
+ * True when an Application changed in more than its status. Compared field by field: the
+ * Application CRD has no status subresource, so its generation moves with every status write.
+ */
+function changedBeyondStatus(current: LiveApplication, old: LiveApplication): boolean {
+  const { status: _now, metadata: a, ...restNow } = current;
+  const { status: _before, metadata: b, ...restBefore } = old;
+  const meta = (m: typeof a) =>
+    JSON.stringify([m.labels, m.annotations, m.finalizers, m.ownerReferences, m.deletionTimestamp]);
+  return meta(a) !== meta(b) || JSON.stringify(restNow) !== JSON.stringify(restBefore);
 }
