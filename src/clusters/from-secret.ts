@@ -2,8 +2,9 @@
  * Reads a cluster Secret into a `Cluster`. The Secret's `config` (credentials) is parsed into a
  * `Redacted` holder and never copied anywhere else; errors never quote it.
  */
-import { secretData, type Secret } from '../api/secret.ts';
+import { secretData, secretSchema, secretType, type Secret } from '../api/secret.ts';
 import { SpokesError } from '../errors.ts';
+import type { KubeObject } from '../kube/types.ts';
 import { Redacted } from '../redact.ts';
 import type { Cluster, ClusterConfig } from './types.ts';
 
@@ -50,4 +51,18 @@ function splitList(text: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/**
+ * A hub Secret as a cluster, or undefined when it is not a cluster Secret or does not parse (for
+ * readers that skip a broken one; the generators refuse it instead, see src/hub/sources.ts).
+ */
+export function clusterOfObject(obj: KubeObject): Cluster | undefined {
+  const parsed = secretSchema.safeParse(obj);
+  if (!parsed.success || secretType(parsed.data) !== 'cluster') return undefined;
+  try {
+    return clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+  } catch {
+    return undefined;
+  }
 }

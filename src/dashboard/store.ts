@@ -4,8 +4,7 @@
  * are open. Each Application change becomes a numbered entry in a change feed that the live
  * streams read from; a browser that falls too far behind gets a fresh snapshot instead.
  */
-import { secretSchema, secretType } from '../api/secret.ts';
-import { clusterFromSecret } from '../clusters/from-secret.ts';
+import { clusterOfObject } from '../clusters/from-secret.ts';
 import type { Cluster } from '../clusters/types.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Informer } from '../kube/informer.ts';
@@ -133,17 +132,7 @@ export class FleetStore {
 
   /** Cluster objects with credentials, for reading a spoke on a user's behalf. Never sent anywhere. */
   clusterCredentials(): Cluster[] {
-    return this.secrets.list().flatMap((obj) => {
-      const parsed = secretSchema.safeParse(obj);
-      if (!parsed.success || secretType(parsed.data) !== 'cluster') return [];
-      try {
-        return [
-          clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`),
-        ];
-      } catch {
-        return [];
-      }
-    });
+    return this.secrets.list().flatMap((obj) => clusterOfObject(obj) ?? []);
   }
 
   #wire(): void {

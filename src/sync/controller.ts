@@ -9,7 +9,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { isDeepStrictEqual } from 'node:util';
 import { appProjectSpecSchema, type AppProjectSpec } from '../api/appproject.ts';
 import { secretSchema, secretType } from '../api/secret.ts';
-import { clusterFromSecret } from '../clusters/from-secret.ts';
+import { clusterOfObject } from '../clusters/from-secret.ts';
 import type { Cluster } from '../clusters/types.ts';
 import type { GitRepoSource } from '../git/index.ts';
 import { WorkQueue } from '../kube/workqueue.ts';
@@ -324,7 +324,7 @@ export class SyncController {
       seen.add(key);
       let entry = this.#parsedSecrets.get(key);
       if (entry === undefined || version === '' || entry.version !== version) {
-        entry = { version, cluster: clusterOf(obj) };
+        entry = { version, cluster: clusterOfObject(obj) };
         this.#parsedSecrets.set(key, entry);
       }
       if (entry.cluster !== undefined) list.push(entry.cluster);
@@ -557,15 +557,4 @@ function wantsReconcile(app: LiveApp, old: LiveApp): boolean {
 
 function sameScope(a: ClusterScope | undefined, b: ClusterScope | undefined): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
-
-/** A cluster Secret parsed (Argo CD's fields), or undefined for any other or an invalid Secret. */
-function clusterOf(obj: KubeObject): Cluster | undefined {
-  const parsed = secretSchema.safeParse(obj);
-  if (!parsed.success || secretType(parsed.data) !== 'cluster') return undefined;
-  try {
-    return clusterFromSecret(parsed.data, `Secret ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
-  } catch {
-    return undefined;
-  }
 }
