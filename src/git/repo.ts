@@ -144,7 +144,15 @@ export class Repo {
   }
 
   #freshRefs(revision: string): Promise<Refs> {
-    if (this.#syncing !== undefined) return this.#syncing;
+    if (this.#syncing !== undefined) {
+      if (!this.#stale) return this.#syncing;
+      // A push arrived after this sync began, so its refs may predate the pushed commit: wait for
+      // it, then sync again (the first caller back starts that sync, the rest join it).
+      return this.#syncing.then(
+        () => this.#freshRefs(revision),
+        () => this.#freshRefs(revision),
+      );
+    }
     if (this.#refsAreFresh()) return Promise.resolve(this.#refs!);
     const force = this.#stale;
     this.#stale = false;

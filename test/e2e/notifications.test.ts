@@ -142,6 +142,8 @@ describe('notifications against a real receiver and a real controller', () => {
   let hub: KubeClient;
   let server: string;
   const controllers: Controller[] = [];
+  /** Set by the test's last line: otherwise `after` prints the controllers' logs. */
+  let finished = false;
 
   const startController = (): Controller => {
     const child = spawn(
@@ -223,8 +225,16 @@ describe('notifications against a real receiver and a real controller', () => {
   });
 
   after(async () => {
-    if (process.env.SPOKES_E2E_LOG)
+    if (process.env.SPOKES_E2E_LOG) {
       process.stderr.write(controllers.map((c) => c.lines.join('\n')).join('\n'));
+    } else if (!finished) {
+      // A failure in CI can only be read from its output: the controllers' last words, minus the
+      // per-resync decisions that repeat.
+      for (const [i, c] of controllers.entries()) {
+        const tail = c.lines.filter((l) => !l.includes('"notification decision"')).slice(-120);
+        process.stderr.write(`--- controller ${i + 1}, last ${tail.length} lines\n${tail.join('\n')}\n`);
+      }
+    }
     for (const c of controllers) c.process.kill('SIGKILL');
     await receiver?.close();
     await repo?.cleanup();
@@ -353,7 +363,11 @@ describe('notifications against a real receiver and a real controller', () => {
         what: 'good at the second revision',
         timeoutMs: 60_000,
       },
-    );
+    ).catch(async (err: unknown) => {
+      const status = (await hub.get<KubeObject>(APPLICATIONS, NS, 'good'))?.['status'];
+      const seen = `deployed ${bodies('/deployed/good').length}, sync-succeeded ${bodies('/sync-succeeded/good').length}`;
+      throw new Error(`${String(err)} (sent: ${seen}; status: ${JSON.stringify(status)})`, { cause: err });
+    });
     assert.deepEqual(
       bodies('/sync-succeeded/good').map((b) => b.revision),
       [rev1, rev2],
@@ -489,6 +503,7 @@ describe('notifications against a real receiver and a real controller', () => {
       /argocd_notifications_trigger_eval_total\{name="on-deployed",triggered="true"\} \d+/,
     );
     assert.ok(!metrics.includes(TOKEN));
+    finished = true;
   });
 
   async function podExists(): Promise<boolean> {
