@@ -20,6 +20,7 @@ import { groupOf } from '../kube/types.ts';
 import type { ClusterCache } from './live-cache.ts';
 import { optionValue, propagationPolicy, resourceOption } from './options.ts';
 import type { ProgressSink } from './progress.ts';
+import { ShardFencedError } from '../shards/ownership.ts';
 import { liveKey, type Target } from './targets.ts';
 import { groupWaves, orderTasks, tasksFor, waveOf, type SyncPhase, type SyncTask } from './waves.ts';
 
@@ -137,6 +138,10 @@ class SyncRun {
       if (failedHook !== undefined) throw new OperationFailed(failedHook.message);
       return this.#outcome('Succeeded', 'successfully synced (all tasks run)');
     } catch (err) {
+      // Fenced: this replica may not write to the cluster now. That is no verdict on the sync, so
+      // nothing is recorded (an automated sync is never retried for a revision it failed at);
+      // the reconcile fails and is retried, here once the Lease is renewed, or by the new owner.
+      if (err instanceof ShardFencedError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       await this.#runSyncFailHooks(steps).catch(() => undefined);
       return this.#outcome('Failed', message);
@@ -243,6 +248,7 @@ class SyncRun {
         .map((t) => t.obj.metadata.name),
     );
     const failures: ResourceResult[] = [];
+    let fenced: ShardFencedError | undefined;
     await Promise.all(
       steps.map(async (step) => {
         if (step.task.prune || step.target === undefined || step.target.pendingCrd) return;
@@ -261,10 +267,12 @@ class SyncRun {
           }
         } catch (err) {
           if (isAlreadyExists(err)) return;
-          failures.push(this.#result(step, 'SyncFailed', `dry run: ${messageOf(err)}`));
+          if (err instanceof ShardFencedError) fenced = err;
+          else failures.push(this.#result(step, 'SyncFailed', `dry run: ${messageOf(err)}`));
         }
       }),
     );
+    if (fenced !== undefined) throw fenced;
     if (failures.length > 0) {
       this.#results.push(...failures);
       throw new OperationFailed(
@@ -276,6 +284,7 @@ class SyncRun {
   async #runGroup(steps: readonly Step[], waitForResources: boolean): Promise<void> {
     const applied: { type: ResourceType; obj: KubeObject; step: Step }[] = [];
     const errors: string[] = [];
+    let fenced: ShardFencedError | undefined;
     await Promise.all(
       steps.map(async (step) => {
         try {
@@ -294,12 +303,17 @@ class SyncRun {
             if (step.target !== undefined) this.#applied.set(step.target.key, live);
           }
         } catch (err) {
+          if (err instanceof ShardFencedError) {
+            fenced = err;
+            return;
+          }
           const message = messageOf(err);
           this.#results.push(this.#result(step, 'SyncFailed', message));
           errors.push(`${step.task.obj.kind}/${step.task.obj.metadata.name}: ${message}`);
         }
       }),
     );
+    if (fenced !== undefined) throw fenced;
     if (errors.length > 0)
       throw new OperationFailed(`one or more objects failed to apply: ${errors.join('; ')}`);
     const awaited = waitForResources ? applied : applied.filter((a) => isHook(a.step.task.obj));
