@@ -6,6 +6,7 @@
  */
 import type { RepoSource } from '../git/types.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { SharedInformers } from '../kube/shared-informers.ts';
 import type { Logger } from '../log.ts';
 import type { ChartSource } from '../charts/index.ts';
 import { createRenderer, type RenderRepos, type ToolOptions } from '../render/index.ts';
@@ -31,6 +32,8 @@ export interface DashboardOptions {
   readonly charts?: ChartSource;
   readonly tools?: ToolOptions;
   readonly log: Logger;
+  /** The process's shared informers; default: the dashboard's own. */
+  readonly informers?: SharedInformers;
   /** Mark the session cookie Secure even when TLS ends before us and no proxy says so. */
   readonly secureCookie?: boolean;
   /** Standalone: sign-in by one-time code as the kubeconfig's identity. */
@@ -53,6 +56,7 @@ export class Dashboard {
       namespace: options.namespace,
       appNamespaces: options.appNamespaces ?? [],
       log,
+      ...(options.informers ? { informers: options.informers } : {}),
     });
     const access = new AccessReviewer(hub);
     const manifests = createRenderer({

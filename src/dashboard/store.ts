@@ -7,7 +7,8 @@
 import { clusterOfObject } from '../clusters/from-secret.ts';
 import type { Cluster } from '../clusters/types.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { Informer } from '../kube/informer.ts';
+import type { InformerView } from '../kube/informer.ts';
+import { informersOr, type SharedInformers } from '../kube/shared-informers.ts';
 import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import {
   APP_PROJECTS,
@@ -29,6 +30,8 @@ export type Change =
 
 export interface StoreOptions {
   readonly hub: KubeClient;
+  /** The process's shared informers (one watch and one copy per type); default: this component's own. */
+  readonly informers?: SharedInformers;
   /** The control-plane namespace: cluster Secrets and AppProjects; Applications and ApplicationSets too. */
   readonly namespace: string;
   /** More namespaces whose Applications and ApplicationSets are shown (globs or /regex/). */
@@ -39,11 +42,11 @@ export interface StoreOptions {
 }
 
 export class FleetStore {
-  readonly apps: Informer<KubeObject>;
-  readonly appSets: Informer<KubeObject>;
-  readonly secrets: Informer<KubeObject>;
-  readonly projects: Informer<KubeObject>;
-  readonly events: Informer<KubeObject>;
+  readonly apps: InformerView<KubeObject>;
+  readonly appSets: InformerView<KubeObject>;
+  readonly secrets: InformerView<KubeObject>;
+  readonly projects: InformerView<KubeObject>;
+  readonly events: InformerView<KubeObject>;
   readonly namespace: string;
   readonly #allowed: NamespaceFilter;
   readonly #summaries = new Map<string, AppSummary>();
@@ -63,21 +66,18 @@ export class FleetStore {
     this.#allowed = namespaceFilter(namespace, appNamespaces);
     const scope = appNamespaces.length === 0 ? { namespace } : {};
     const child = log.child({ component: 'dashboard' });
-    this.apps = new Informer(hub, APPLICATIONS, scope, child);
-    this.appSets = new Informer(hub, APPLICATION_SETS, scope, child);
-    this.secrets = new Informer(
-      hub,
-      SECRETS,
-      { namespace, labelSelector: 'argocd.argoproj.io/secret-type=cluster' },
-      child,
-    );
-    this.projects = new Informer(hub, APP_PROJECTS, { namespace }, child);
-    this.events = new Informer(
-      hub,
-      EVENTS,
-      { ...scope, fieldSelector: 'involvedObject.apiVersion=argoproj.io/v1alpha1' },
-      child,
-    );
+    const informers = informersOr(options.informers, hub, child);
+    this.apps = informers.informer(APPLICATIONS, scope);
+    this.appSets = informers.informer(APPLICATION_SETS, scope);
+    this.secrets = informers.informer(SECRETS, {
+      namespace,
+      labelSelector: 'argocd.argoproj.io/secret-type=cluster',
+    });
+    this.projects = informers.informer(APP_PROJECTS, { namespace });
+    this.events = informers.informer(EVENTS, {
+      ...scope,
+      fieldSelector: 'involvedObject.apiVersion=argoproj.io/v1alpha1',
+    });
     this.#wire();
   }
 

@@ -11,7 +11,8 @@ import type { ApplicationsSyncPolicy } from '../api/applicationset.ts';
 import { secretSchema, secretType } from '../api/secret.ts';
 import { createRepoSource, type GitRepoSource, type RepoSourceOptions } from '../git/index.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { Informer } from '../kube/informer.ts';
+import type { InformerView } from '../kube/informer.ts';
+import { informersOr, type SharedInformers } from '../kube/shared-informers.ts';
 import { APPLICATION_SETS, APPLICATIONS, SECRETS, objectKey, type KubeObject } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 import type { HubMetrics } from './metrics.ts';
@@ -41,6 +42,8 @@ import { allShards, fenceFor, type ShardChange, type ShardOwnership } from '../s
 
 export interface ControllerOptions {
   readonly client: KubeClient;
+  /** The process's shared informers (one watch and one copy per type); default: this component's own. */
+  readonly informers?: SharedInformers;
   /** The control-plane namespace (cluster and repository Secrets live here). */
   readonly namespace: string;
   /** More namespaces whose ApplicationSets are served (globs or /regex/). */
@@ -87,9 +90,9 @@ export class HubController {
   readonly name = 'appsets';
   readonly #options: ControllerOptions;
   readonly #allowed: NamespaceFilter;
-  readonly #appSets: Informer<LiveApplicationSet>;
-  readonly #apps: Informer<LiveApplication>;
-  readonly #secrets: Informer<KubeObject>;
+  readonly #appSets: InformerView<LiveApplicationSet>;
+  readonly #apps: InformerView<LiveApplication>;
+  readonly #secrets: InformerView<KubeObject>;
   readonly #queue: WorkQueue;
   readonly #repos: GitRepoSource;
   readonly #ignoredLogged = new Set<string>();
@@ -110,14 +113,13 @@ export class HubController {
     this.#ownership = ownershipOf(options);
     // One namespace: namespaced watches. More: cluster-wide watches, filtered here.
     const scope = options.appSetNamespaces.length === 0 ? { namespace: options.namespace } : {};
-    this.#appSets = new Informer(client, APPLICATION_SETS, scope, log);
-    this.#apps = new Informer(client, APPLICATIONS, scope, log);
-    this.#secrets = new Informer(
-      client,
-      SECRETS,
-      { namespace: options.namespace, labelSelector: SECRET_TYPES },
-      log,
-    );
+    const informers = informersOr(options.informers, client, log);
+    this.#appSets = informers.informer(APPLICATION_SETS, scope);
+    this.#apps = informers.informer(APPLICATIONS, scope);
+    this.#secrets = informers.informer(SECRETS, {
+      namespace: options.namespace,
+      labelSelector: SECRET_TYPES,
+    });
     this.#ownsRepos = options.repos === undefined;
     this.#repos =
       options.repos ??

@@ -16,6 +16,12 @@ export interface InformerHandlers<T> {
   delete?(obj: T): void;
 }
 
+/** What a component uses of an informer (its own, or its handle on a shared one). */
+export type InformerView<T extends KubeObject> = Pick<
+  Informer<T>,
+  'synced' | 'on' | 'start' | 'stop' | 'failing' | 'onFailingChange' | 'list' | 'size' | 'get'
+>;
+
 export class Informer<T extends KubeObject> {
   readonly #client: KubeClient;
   readonly #type: ResourceType;
@@ -45,8 +51,13 @@ export class Informer<T extends KubeObject> {
     this.synced = new Promise((resolve) => (this.#markSynced = resolve));
   }
 
+  /**
+   * Adds handlers. On an informer that already holds objects (one shared by several components,
+   * see shared-informers.ts), they are told of each as an add first, so they see what the others saw.
+   */
   on(handlers: InformerHandlers<T>): void {
     this.#handlers.push(handlers);
+    for (const obj of this.#store.values()) handlers.add?.(obj);
   }
 
   start(): void {
@@ -149,6 +160,8 @@ export class Informer<T extends KubeObject> {
       },
     );
     this.#stopWatch = () => handle.stop();
+    // stop() during the list found no watch to end: end this one now.
+    if (this.#stopped.signal.aborted) handle.stop();
     await handle.done;
     return gone;
   }

@@ -7,7 +7,8 @@
  */
 import { secretData, secretSchema } from '../api/secret.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { Informer } from '../kube/informer.ts';
+import type { InformerView } from '../kube/informer.ts';
+import { informersOr, type SharedInformers } from '../kube/shared-informers.ts';
 import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import {
   APP_PROJECTS,
@@ -40,6 +41,8 @@ const NOTIFICATIONS_SHARD = 0;
 
 export interface NotificationsOptions {
   readonly hub: KubeClient;
+  /** The process's shared informers (one watch and one copy per type); default: this component's own. */
+  readonly informers?: SharedInformers;
   /** The control-plane namespace: the ConfigMap, the Secret, AppProjects, Applications, ApplicationSets. */
   readonly namespace: string;
   /** More namespaces whose Applications and ApplicationSets are watched (globs or /regex/). */
@@ -67,11 +70,11 @@ export class NotificationsController {
   readonly #options: NotificationsOptions;
   readonly #log: Logger;
   readonly #allowed: NamespaceFilter;
-  readonly #configMaps: Informer<KubeObject>;
-  readonly #secrets: Informer<KubeObject>;
-  readonly #apps: Informer<KubeObject>;
-  readonly #appSets: Informer<KubeObject>;
-  readonly #projects: Informer<KubeObject>;
+  readonly #configMaps: InformerView<KubeObject>;
+  readonly #secrets: InformerView<KubeObject>;
+  readonly #apps: InformerView<KubeObject>;
+  readonly #appSets: InformerView<KubeObject>;
+  readonly #projects: InformerView<KubeObject>;
   readonly #queue: WorkQueue;
   readonly #event: EventRecorder;
   /** The annotation as our last write left it, by queue key, until the informer catches up. */
@@ -105,11 +108,12 @@ export class NotificationsController {
     this.#allowed = namespaceFilter(namespace, extra);
     const scope = extra.length === 0 ? { namespace } : {};
     const byName = (name: string) => ({ namespace, fieldSelector: `metadata.name=${name}` });
-    this.#configMaps = new Informer(hub, CONFIG_MAPS, byName(CONFIG_MAP_NAME), this.#log);
-    this.#secrets = new Informer(hub, SECRETS, byName(SECRET_NAME), this.#log);
-    this.#apps = new Informer(hub, APPLICATIONS, scope, this.#log);
-    this.#appSets = new Informer(hub, APPLICATION_SETS, scope, this.#log);
-    this.#projects = new Informer(hub, APP_PROJECTS, { namespace }, this.#log);
+    const informers = informersOr(options.informers, hub, this.#log);
+    this.#configMaps = informers.informer(CONFIG_MAPS, byName(CONFIG_MAP_NAME));
+    this.#secrets = informers.informer(SECRETS, byName(SECRET_NAME));
+    this.#apps = informers.informer(APPLICATIONS, scope);
+    this.#appSets = informers.informer(APPLICATION_SETS, scope);
+    this.#projects = informers.informer(APP_PROJECTS, { namespace });
     this.#event = eventRecorder(hub, this.#log);
     this.#queue = new WorkQueue({
       concurrency: options.concurrency ?? 8,

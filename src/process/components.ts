@@ -6,6 +6,7 @@ import { Dashboard } from '../dashboard/dashboard.ts';
 import { HubController } from '../hub/controller.ts';
 import { createHubMetrics } from '../hub/metrics.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { SharedInformers } from '../kube/shared-informers.ts';
 import type { Logger } from '../log.ts';
 import { createAppMetrics } from '../observability/app-metrics.ts';
 import { createAppSetMetrics } from '../observability/appset-metrics.ts';
@@ -50,12 +51,15 @@ export interface BuiltComponents {
 
 export function buildComponents(shared: Shared): BuiltComponents {
   const { config, hub, repos, log } = shared;
+  // One watch and one in-memory copy of each hub type for all the components (and the dashboard).
+  const informers = new SharedInformers(hub, log);
   // Progressive syncs belong to the ApplicationSet half, as in Argo CD: they run wherever it runs.
   const progressive = config['enable-progressive-syncs'] === 'true';
   const appSets = config.components.includes('appsets')
     ? new HubController({
         progressiveSyncs: progressive,
         client: hub,
+        informers,
         namespace: config.namespace,
         appSetNamespaces: config['applicationset-namespaces'],
         policy: config.policy,
@@ -79,6 +83,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
   const sync = config.components.includes('sync')
     ? new SyncController({
         hub,
+        informers,
         namespace: config.namespace,
         repos,
         charts: shared.charts,
@@ -103,6 +108,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
   const notifications = config.components.includes('notifications')
     ? new NotificationsController({
         hub,
+        informers,
         namespace: config.namespace,
         extraNamespaces: config['applicationset-namespaces'],
         resyncSeconds: config['notifications-resync-seconds'],
@@ -115,6 +121,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
     appSets !== undefined && progressive
       ? new RolloutController({
           hub,
+          informers,
           namespace: config.namespace,
           appSetNamespaces: config['applicationset-namespaces'],
           log,
@@ -122,7 +129,7 @@ export function buildComponents(shared: Shared): BuiltComponents {
         })
       : undefined;
   const secretsFrom = appSets ?? sync;
-  const dashboard = config['dashboard-address'] === '' ? undefined : buildDashboard(shared);
+  const dashboard = config['dashboard-address'] === '' ? undefined : buildDashboard(shared, informers);
   return {
     components: [appSets, rollout, sync, notifications].filter((c) => c !== undefined),
     ...(dashboard ? { dashboard } : {}),
@@ -140,10 +147,11 @@ function toolOptions(shared: Shared): { searchPath: string; kustomize?: string; 
   };
 }
 
-function buildDashboard(shared: Shared): Dashboard {
+function buildDashboard(shared: Shared, informers: SharedInformers): Dashboard {
   const { config } = shared;
   return new Dashboard({
     hub: shared.hub,
+    informers,
     namespace: config.namespace,
     appNamespaces: config['applicationset-namespaces'],
     repos: shared.repos,

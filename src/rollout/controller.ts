@@ -21,7 +21,8 @@ import {
 } from '../api/rollout.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
-import { Informer } from '../kube/informer.ts';
+import type { InformerView } from '../kube/informer.ts';
+import { informersOr, type SharedInformers } from '../kube/shared-informers.ts';
 import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import { APPLICATION_SETS, APPLICATIONS, objectKey, type KubeObject } from '../kube/types.ts';
 import { WorkQueue, type WorkResult } from '../kube/workqueue.ts';
@@ -33,6 +34,8 @@ import { computeRollout, type AppView, type RolloutCondition, type RolloutResult
 
 export interface RolloutOptions {
   readonly hub: KubeClient;
+  /** The process's shared informers (one watch and one copy per type); default: this component's own. */
+  readonly informers?: SharedInformers;
   readonly namespace: string;
   readonly appSetNamespaces: readonly string[];
   readonly concurrency?: number;
@@ -61,8 +64,8 @@ export class RolloutController {
   readonly #options: RolloutOptions;
   readonly #log: Logger;
   readonly #allowed: NamespaceFilter;
-  readonly #appSets: Informer<LiveAppSet>;
-  readonly #apps: Informer<LiveApp>;
+  readonly #appSets: InformerView<LiveAppSet>;
+  readonly #apps: InformerView<LiveApp>;
   readonly #queue: WorkQueue;
   /** Operations written and not yet seen by the informer: app key → the resourceVersion written over. */
   readonly #inFlight = new Map<string, string>();
@@ -76,8 +79,9 @@ export class RolloutController {
     this.#allowed = namespaceFilter(options.namespace, options.appSetNamespaces);
     this.#ownership = options.ownership ?? allShards();
     const scope = options.appSetNamespaces.length === 0 ? { namespace: options.namespace } : {};
-    this.#appSets = new Informer(options.hub, APPLICATION_SETS, scope, this.#log);
-    this.#apps = new Informer(options.hub, APPLICATIONS, scope, this.#log);
+    const informers = informersOr(options.informers, options.hub, this.#log);
+    this.#appSets = informers.informer(APPLICATION_SETS, scope);
+    this.#apps = informers.informer(APPLICATIONS, scope);
     this.#queue = new WorkQueue({
       concurrency: options.concurrency ?? 4,
       paused: true,

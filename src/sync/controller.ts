@@ -16,7 +16,8 @@ import { WorkQueue } from '../kube/workqueue.ts';
 import { namespaceFilter, type NamespaceFilter } from '../kube/namespaces.ts';
 import { pushMatchKey } from '../git/url.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { Informer } from '../kube/informer.ts';
+import type { InformerView } from '../kube/informer.ts';
+import { informersOr, type SharedInformers } from '../kube/shared-informers.ts';
 import {
   APP_PROJECTS,
   APPLICATIONS,
@@ -53,6 +54,8 @@ import { ClusterShards } from './cluster-shards.ts';
 
 export interface SyncControllerOptions {
   readonly hub: KubeClient;
+  /** The process's shared informers (one watch and one copy per type); default: this component's own. */
+  readonly informers?: SharedInformers;
   /** The control-plane namespace: cluster Secrets, AppProjects, and Applications. */
   readonly namespace: string;
   /** More namespaces whose Applications are served (globs or /regex/). */
@@ -99,11 +102,11 @@ export class SyncController {
   readonly stats: SyncStats = { reconciles: 0, operations: 0, writes: 0 };
   readonly #options: SyncControllerOptions;
   readonly #allowed: NamespaceFilter;
-  readonly #apps: Informer<LiveApp>;
-  readonly #secrets: Informer<KubeObject>;
-  readonly #projects: Informer<KubeObject>;
+  readonly #apps: InformerView<LiveApp>;
+  readonly #secrets: InformerView<KubeObject>;
+  readonly #projects: InformerView<KubeObject>;
   /** argocd-cm and argocd-tls-certs-cm, each watched by name (field selectors know no sets). */
-  readonly #configMaps: Informer<KubeObject>[];
+  readonly #configMaps: InformerView<KubeObject>[];
   readonly #destinations: Destinations;
   readonly #caches = new Map<string, ClusterCache>();
   readonly #queues = new Map<string, WorkQueue>();
@@ -132,16 +135,15 @@ export class SyncController {
     const extra = options.appNamespaces ?? [];
     this.#allowed = namespaceFilter(namespace, extra);
     const scope = extra.length === 0 ? { namespace } : {};
-    this.#apps = new Informer(hub, APPLICATIONS, scope, log);
-    this.#secrets = new Informer(
-      hub,
-      SECRETS,
-      { namespace, labelSelector: 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)' },
-      log,
-    );
-    this.#projects = new Informer(hub, APP_PROJECTS, { namespace }, log);
-    this.#configMaps = [ARGOCD_CM, TLS_CERTS_CM].map(
-      (name) => new Informer(hub, CONFIG_MAPS, { namespace, fieldSelector: `metadata.name=${name}` }, log),
+    const informers = informersOr(options.informers, hub, log);
+    this.#apps = informers.informer(APPLICATIONS, scope);
+    this.#secrets = informers.informer(SECRETS, {
+      namespace,
+      labelSelector: 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)',
+    });
+    this.#projects = informers.informer(APP_PROJECTS, { namespace });
+    this.#configMaps = [ARGOCD_CM, TLS_CERTS_CM].map((name) =>
+      informers.informer(CONFIG_MAPS, { namespace, fieldSelector: `metadata.name=${name}` }),
     );
     this.#ownership = options.ownership ?? allShards();
     this.#clusterShards = new ClusterShards(this.#ownership.shards, log);
