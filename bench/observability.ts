@@ -216,7 +216,9 @@ async function syncTracingCost(apps: number, rounds: number): Promise<void> {
       await hub.create(APPLICATIONS, {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
-        metadata: { name: `app-${i}`, namespace },
+        // Named apart per variant: each variant's Applications track their objects by name (the
+        // instance label) on the same spoke, and a shared name would claim the other's objects.
+        metadata: { name: `${name}-app-${i}`, namespace },
         spec: {
           project: 'default',
           source: { repoURL: URL, path: `apps/app-${i}`, targetRevision: 'main' },
