@@ -24,6 +24,7 @@ import { WorkQueue, type WorkResult } from '../kube/workqueue.ts';
 import {
   DEFAULT_MAX_RESOURCES_STATUS_COUNT,
   reconcileApplicationSet,
+  refreshResourceStatuses,
   type LiveApplicationSet,
   type ReconcilerOptions,
 } from './reconciler.ts';
@@ -81,7 +82,7 @@ export interface ControllerOptions {
 
 /** How long changes to owned Applications are gathered before their ApplicationSet re-runs. */
 const OWNED_APP_COALESCE_MS = 500;
-/** … and how long when only their status changed (it only feeds status.resources). */
+/** … and how long before status.resources follows a change of their status alone. */
 const OWNED_STATUS_COALESCE_MS = 2_000;
 
 const SECRET_TYPES = 'argocd.argoproj.io/secret-type in (cluster,repository,repo-creds)';
@@ -94,6 +95,8 @@ export class HubController {
   readonly #apps: InformerView<LiveApplication>;
   readonly #secrets: InformerView<KubeObject>;
   readonly #queue: WorkQueue;
+  /** ApplicationSets whose owned Applications changed only in status: status.resources to refresh. */
+  readonly #statusQueue: WorkQueue;
   readonly #repos: GitRepoSource;
   readonly #ignoredLogged = new Set<string>();
   readonly #ownsRepos: boolean;
@@ -168,6 +171,22 @@ export class HubController {
       onError: (key, err, retryInMs) =>
         log.warn('reconcile failed; will retry', { appset: key, error: err, retryInMs }),
     });
+    this.#statusQueue = new WorkQueue({
+      concurrency: 2,
+      paused: true,
+      handler: async (key) => {
+        const shard = this.#shardOfKey(key);
+        if (!this.#ownership.holds(shard)) return {};
+        await refreshResourceStatuses(key, {
+          view,
+          writer: writerFor(key, shard),
+          maxResourcesStatusCount: options.maxResourcesStatusCount ?? DEFAULT_MAX_RESOURCES_STATUS_COUNT,
+        });
+        return {};
+      },
+      onError: (key, err, retryInMs) =>
+        log.warn('status.resources refresh failed; will retry', { appset: key, error: err, retryInMs }),
+    });
     this.#wireTriggers();
   }
 
@@ -212,6 +231,7 @@ export class HubController {
     this.#unsubscribe = this.#ownership.onChange((change) => this.#onShards(change));
     for (const appSet of this.#appSets.list()) this.#enqueue(appSet);
     this.#queue.resume();
+    this.#statusQueue.resume();
   }
 
   /** Per shard held: ApplicationSets queued (the clusters are the sync's). */
@@ -233,7 +253,10 @@ export class HubController {
     for (const appSet of gained.size === 0 ? [] : this.#appSets.list())
       if (gained.has(this.#shardOfKey(objectKey(appSet)))) this.#enqueue(appSet);
     const lost = new Set(change.lost);
-    return this.#queue.whenSettled((key) => lost.has(this.#shardOfKey(key)));
+    const ofLost = (key: string): boolean => lost.has(this.#shardOfKey(key));
+    return Promise.all([this.#queue.whenSettled(ofLost), this.#statusQueue.whenSettled(ofLost)]).then(
+      () => undefined,
+    );
   }
 
   #shardOfKey(key: string): number {
@@ -248,7 +271,7 @@ export class HubController {
   async stop(): Promise<void> {
     this.#ready = false;
     this.#unsubscribe();
-    await this.#queue.stop();
+    await Promise.all([this.#queue.stop(), this.#statusQueue.stop()]);
     await Promise.all([
       this.#appSets.stop(),
       this.#apps.stop(),
@@ -260,8 +283,8 @@ export class HubController {
   }
 
   /** Waits until no reconcile is queued or running (tests, benchmarks). */
-  whenIdle(): Promise<void> {
-    return this.#queue.whenIdle();
+  async whenIdle(): Promise<void> {
+    await Promise.all([this.#queue.whenIdle(), this.#statusQueue.whenIdle()]);
   }
 
   /**
@@ -355,11 +378,9 @@ export class HubController {
         this.#allowed(app.metadata.namespace ?? '') &&
         this.#ownership.holds(this.#shardOfKey(objectKey(appSet)))
       ) {
-        const statusOnly = old !== undefined && !changedBeyondStatus(app, old);
-        this.#queue.addAfter(
-          objectKey(appSet),
-          statusOnly ? OWNED_STATUS_COALESCE_MS : OWNED_APP_COALESCE_MS,
-        );
+        if (old !== undefined && !changedBeyondStatus(app, old))
+          this.#statusQueue.addAfter(objectKey(appSet), OWNED_STATUS_COALESCE_MS);
+        else this.#queue.addAfter(objectKey(appSet), OWNED_APP_COALESCE_MS);
       }
     };
     this.#apps.on({

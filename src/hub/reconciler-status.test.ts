@@ -6,6 +6,7 @@ import { silentLogger } from '../log.ts';
 import type { LiveApplication } from './plan.ts';
 import {
   reconcileApplicationSet,
+  refreshResourceStatuses,
   type ApplicationSetStatus,
   type HubWriter,
   type LiveApplicationSet,
@@ -92,4 +93,37 @@ test('status.resources lists the owned Applications by name, capped as Argo CD c
       expected.map((name) => `${name}:Synced`),
       what,
     );
+});
+
+test('a status-only refresh writes status.resources alone, and only when it changed', async () => {
+  const writes: ApplicationSetStatus[] = [];
+  const writer: HubWriter = {
+    create: () => Promise.reject(new Error('no create in a status refresh')),
+    update: () => Promise.reject(new Error('no update in a status refresh')),
+    delete: () => Promise.reject(new Error('no delete in a status refresh')),
+    writeStatus: (_set, status) => Promise.resolve(void writes.push(status)),
+    event: () => undefined,
+  };
+  const foreign = { ...owned[0]!, metadata: { ...owned[0]!.metadata, name: 'other', ownerReferences: [] } };
+  const refresh = (status: ApplicationSetStatus): Promise<void> =>
+    refreshResourceStatuses('argocd/web', {
+      view: {
+        getApplicationSet: () => ({ ...appSet, status }),
+        listApplications: () => [...owned, foreign] as LiveApplication[],
+        clusters: { list: () => Promise.resolve([]) },
+        repos: {} as RepoSource,
+      },
+      writer,
+      maxResourcesStatusCount: 0,
+    });
+  const condition = { type: 'ErrorOccurred', status: 'False', message: 'm', reason: 'r' } as const;
+  await refresh({ conditions: [condition] });
+  assert.equal(writes.length, 1);
+  assert.deepEqual(Object.keys(writes[0]!), ['resources'], 'conditions are left to the full reconcile');
+  assert.deepEqual(
+    writes[0]!.resources?.map((r) => `${r.name}:${r.status ?? ''}`),
+    ['web-a', 'web-b', 'web-c', 'web-d', 'web-e'].map((name) => `${name}:Synced`),
+  );
+  await refresh({ conditions: [condition], resources: writes[0]!.resources });
+  assert.equal(writes.length, 1, 'unchanged: nothing written');
 });

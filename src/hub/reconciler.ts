@@ -323,6 +323,28 @@ async function writeStatus(
   await options.writer.writeStatus(appSet, next);
 }
 
+/**
+ * Only the owned Applications' sync or health changed: status.resources is brought up to date
+ * without generating anything. A full reconcile of an ApplicationSet over 1,000 clusters
+ * regenerates 1,000 Applications; run for every status change while a fleet synced, it kept
+ * status.resources minutes behind. Writes `resources` alone, so it never undoes conditions a
+ * full reconcile wrote meanwhile.
+ */
+export async function refreshResourceStatuses(
+  key: string,
+  options: Pick<ReconcilerOptions, 'view' | 'writer' | 'maxResourcesStatusCount'>,
+): Promise<void> {
+  const [namespace, name] = splitKey(key);
+  const live = options.view.getApplicationSet(namespace, name);
+  if (live === undefined || live.metadata.deletionTimestamp !== undefined) return;
+  const identity = { name, namespace, uid: live.metadata.uid ?? '' };
+  const owned = options.view.listApplications(namespace).filter((a) => isOwnedBy(a, identity));
+  const resources = resourceStatuses(owned, options.maxResourcesStatusCount ?? 0);
+  const before = live.status?.resources ?? [];
+  if (isDeepStrictEqual(JSON.parse(JSON.stringify(resources)), JSON.parse(JSON.stringify(before)))) return;
+  await options.writer.writeStatus(live, { resources });
+}
+
 /** Argo CD's default cap on status.resources (applicationsetcontroller.status.max.resources.count). */
 export const DEFAULT_MAX_RESOURCES_STATUS_COUNT = 5000;
 
