@@ -137,7 +137,7 @@ export async function reconcileApplicationSet(key: string, options: ReconcilerOp
   const { appSet, desired } = generated;
   const actions = plan(step, appSet, desired);
   const failure = await applyActions(actions, step);
-  const owned = options.view.listApplications(namespace).filter((a) => isOwnedBy(a, step.identity));
+  const owned = ownedApplications(options.view, step.identity);
   const conditions = [...(failure ?? successConditions()), ...rolloutWarning(appSet, options)];
   await writeStatus(live, conditions, resourceStatuses(owned, options.maxResourcesStatusCount ?? 0), options);
   report(step, failure ? 'error' : 'success', desired.length);
@@ -317,9 +317,7 @@ async function writeStatus(
     conditions: previous.conditions,
     ...(resources === undefined ? {} : { resources: previous.resources }),
   };
-  // Compared as values: the apiserver hands objects back with their keys sorted, so the text of
-  // an unchanged status differs from ours.
-  if (isDeepStrictEqual(JSON.parse(JSON.stringify(next)), JSON.parse(JSON.stringify(before)))) return;
+  if (sameAsStored(next, before)) return;
   await options.writer.writeStatus(appSet, next);
 }
 
@@ -338,15 +336,28 @@ export async function refreshResourceStatuses(
   const live = options.view.getApplicationSet(namespace, name);
   if (live === undefined || live.metadata.deletionTimestamp !== undefined) return;
   const identity = { name, namespace, uid: live.metadata.uid ?? '' };
-  const owned = options.view.listApplications(namespace).filter((a) => isOwnedBy(a, identity));
+  const owned = ownedApplications(options.view, identity);
   const resources = resourceStatuses(owned, options.maxResourcesStatusCount ?? 0);
   const before = live.status?.resources ?? [];
-  if (isDeepStrictEqual(JSON.parse(JSON.stringify(resources)), JSON.parse(JSON.stringify(before)))) return;
+  if (sameAsStored(resources, before)) return;
   await options.writer.writeStatus(live, { resources });
+}
+
+/**
+ * Compared as values, as JSON stores them (undefined fields dropped): the apiserver hands objects
+ * back with their keys sorted, so the text of an unchanged status differs from ours.
+ */
+function sameAsStored(ours: unknown, stored: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(ours)), JSON.parse(JSON.stringify(stored)));
 }
 
 /** Argo CD's default cap on status.resources (applicationsetcontroller.status.max.resources.count). */
 export const DEFAULT_MAX_RESOURCES_STATUS_COUNT = 5000;
+
+/** The Applications the ApplicationSet owns, as the cache holds them. */
+function ownedApplications(view: ReconcilerOptions['view'], identity: AppSetIdentity): LiveApplication[] {
+  return view.listApplications(identity.namespace).filter((a) => isOwnedBy(a, identity));
+}
 
 /** The owned Applications' sync and health, by name, the first `max` of them (0: all). */
 function resourceStatuses(apps: readonly LiveApplication[], max: number): ResourceStatus[] {
